@@ -1,0 +1,202 @@
+import { randomInt } from "node:crypto";
+import { Room, ServerError, validate, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { StateView } from "@colyseus/schema";
+import type { Logger } from "pino";
+import { CLOSE_CODES, ERROR_CODES } from "../src/closeCodes.ts";
+import { POSITION_SCALE } from "../src/sim/constants.ts";
+import { ARENA_LEVEL } from "../src/sim/level.ts";
+import {
+  addPlayer, applyInput, createWorld, removePlayer, stepWorld,
+  type SimEntity, type SimEvent, type TargetView, type World,
+} from "../src/sim/world.ts";
+import { InterestManager } from "./interest.ts";
+import { parseJoinOptions, RenameMessage } from "./joinOptions.ts";
+import { ArenaState, OWNER_VIEW_TAG, PlayerInput } from "./schema/ArenaState.ts";
+import type { ArenaSettings } from "./settings.ts";
+import { createWirePlayer, createWireProjectile, writePlayer } from "./stateSync.ts";
+
+/** Inputs applied per player per tick: catches up after jitter, but a client cannot run faster than the sim. */
+const MAX_INPUTS_PER_TICK = 2;
+
+/**
+ * The `arena` room: a thin adapter between Colyseus and the pure simulation
+ * in src/sim. Each fixed tick applies buffered inputs, steps the world and
+ * mirrors it onto the schema; each patch first refreshes every client's view.
+ */
+export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
+  state = new ArenaState();
+  inputs = this.defineInput(PlayerInput, {
+    seqField: "seq",
+    bufferMaxSize: 8,
+    sanitize: { moveX: [-1, 1], moveY: [-1, 1] },
+  });
+  messages = {
+    rename: validate(RenameMessage, (client: Client, message) => {
+      const player = this.world.players.get(client.sessionId);
+      if (player === undefined) return;
+      player.name = message.name;
+      this.state.players.get(client.sessionId)!.name = message.name;
+    }),
+  };
+
+  private settings!: ArenaSettings;
+  private log!: Logger;
+  private world!: World;
+  private interest!: InterestManager;
+  private rewind!: ReturnType<Room["allowRewindState"]>;
+  private failedTicksInARow = 0;
+
+  onCreate(options: { settings: ArenaSettings; mode?: unknown }) {
+    const parsed = parseJoinOptions({ mode: options.mode });
+    if (!parsed.ok) throw new ServerError(ERROR_CODES.INVALID_JOIN_OPTIONS, parsed.reason);
+    this.settings = options.settings;
+    const seed = randomInt(2 ** 32);
+    this.log = this.settings.logger.child({ roomId: this.roomId, mode: parsed.value.mode });
+    this.world = createWorld(seed, this.settings.tickHz, ARENA_LEVEL);
+    this.interest = new InterestManager(this.settings.viewRadiusUnits);
+    this.maxClients = this.settings.maxClients;
+    this.patchRate = 1000 / this.settings.patchHz;
+    this.state.tickHz = this.settings.tickHz;
+    this.rewind = this.allowRewindState({ maxRewindMs: this.settings.maxRewindMs });
+    this.rewind.attachAll(this.state.players, { fields: ["x", "y"], mode: "snapshot" });
+    this.setFixedTimestep(() => this.step(), this.settings.tickHz);
+    this.log.info({ event: "room_created", seed, tickHz: this.settings.tickHz }, "room created");
+  }
+
+  onJoin(client: Client, options: unknown) {
+    const parsed = parseJoinOptions(options);
+    if (!parsed.ok) throw new ServerError(ERROR_CODES.INVALID_JOIN_OPTIONS, parsed.reason);
+    const name = parsed.value.name ?? `player-${client.sessionId.slice(0, 4)}`;
+    const sim = addPlayer(this.world, client.sessionId, name);
+    const wire = createWirePlayer(sim);
+    this.state.players.set(client.sessionId, wire);
+    client.view = new StateView();
+    client.view.add(wire, OWNER_VIEW_TAG);
+    this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
+    this.log.info({ event: "player_joined", sessionId: client.sessionId, name }, "player joined");
+  }
+
+  onDrop(client: Client, code?: number) {
+    // Only a transport-level drop (1xxx) or a transient close gets its seat held.
+    // Deliberate 4xxx closes (invalid message, room failure, shutdown) go on to onLeave.
+    const isTransient = code === undefined || code < 4000 || code === CLOSE_CODES.MAY_TRY_RECONNECT;
+    if (!isTransient || this.settings.reconnectGraceS === 0) return;
+    const wire = this.state.players.get(client.sessionId);
+    if (wire !== undefined) wire.isConnected = false;
+    // Rejects on expiry (Colyseus then calls onLeave) or when the room is disposing.
+    Promise.resolve(this.allowReconnection(client, this.settings.reconnectGraceS)).catch(() => undefined);
+    this.log.info({ event: "player_dropped", sessionId: client.sessionId, code }, "player dropped, seat held");
+  }
+
+  onReconnect(client: Client) {
+    const wire = this.state.players.get(client.sessionId);
+    if (wire !== undefined) wire.isConnected = true;
+    this.log.info({ event: "player_reconnected", sessionId: client.sessionId }, "player reconnected");
+  }
+
+  onLeave(client: Client, code?: number) {
+    const wire = this.state.players.get(client.sessionId);
+    removePlayer(this.world, client.sessionId);
+    if (wire !== undefined) {
+      this.state.players.delete(client.sessionId);
+      this.interest.forgetEntity(wire);
+    }
+    this.interest.forgetViewer(client.sessionId);
+    this.log.info({ event: "player_left", sessionId: client.sessionId, code }, "player left");
+  }
+
+  onDispose() {
+    this.log.info({ event: "room_disposed", tick: this.world.tick }, "room disposed");
+  }
+
+  onUncaughtException(error: RoomException, methodName: RoomMethodName) {
+    const cause = error.cause instanceof ServerError ? error.cause : undefined;
+    if (cause?.code === ERROR_CODES.INVALID_JOIN_OPTIONS) {
+      this.log?.info({ event: "join_refused", reason: cause.message }, "join refused");
+      return;
+    }
+    (this.log ?? this.settings?.logger)?.error({ event: "room_exception", methodName, err: error.cause ?? error }, "room handler threw");
+    if (methodName !== "setFixedTimestep") return;
+    // One failed tick is survivable; a full second of them means the world is broken.
+    this.failedTicksInARow++;
+    if (this.failedTicksInARow === this.settings.tickHz) {
+      this.log.error({ event: "room_failed" }, "simulation keeps failing, closing room");
+      void this.disconnect(CLOSE_CODES.ROOM_FAILED);
+    }
+  }
+
+  override broadcastPatch(): boolean {
+    const started = performance.now();
+    try {
+      for (const client of this.clients) {
+        if (client.view !== undefined) this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
+      }
+    } catch (error) {
+      this.log.error({ event: "interest_update_failed", err: error }, "interest update threw");
+    }
+    const sent = super.broadcastPatch();
+    this.settings.telemetry.onPatch(this.roomId, (performance.now() - started) * 1000);
+    return sent;
+  }
+
+  private step(): void {
+    const started = performance.now();
+    const now = this.clock.elapsedTime;
+    for (const [sessionId, player] of this.world.players) {
+      const channel = this.inputs.get(sessionId);
+      for (let i = 0; i < MAX_INPUTS_PER_TICK; i++) {
+        const input = channel.next();
+        if (input === undefined) break;
+        applyInput(this.world, player, input, this.rewindMsOf(channel.renderTime, now));
+      }
+    }
+    this.applyEvents(stepWorld(this.world, this.targetView));
+    for (const [sessionId, sim] of this.world.players) writePlayer(this.state.players.get(sessionId)!, sim);
+    this.state.tick = this.world.tick;
+    this.failedTicksInARow = 0;
+    this.settings.telemetry.onTick(this.roomId, (performance.now() - started) * 1000);
+  }
+
+  private applyEvents(events: SimEvent[]): void {
+    for (const event of events) {
+      if (event.type === "fired") {
+        this.state.projectiles.set(String(event.projectile.id), createWireProjectile(event.projectile));
+      } else if (event.type === "projectileRemoved") {
+        const key = String(event.projectileId);
+        const wire = this.state.projectiles.get(key);
+        if (wire === undefined) continue;
+        this.state.projectiles.delete(key);
+        this.interest.forgetEntity(wire);
+      } else if (event.type === "killed") {
+        this.broadcast("kill", { killerId: event.killerId, victimId: event.victimId });
+      }
+    }
+  }
+
+  /** How long ago the shooter saw the world it aimed at; 0 (live) for inputs without a render stamp. */
+  private rewindMsOf(renderTime: number, now: number): number {
+    if (renderTime <= 0) return 0;
+    return Math.min(this.settings.maxRewindMs, Math.max(0, now - renderTime));
+  }
+
+  private readonly targetView: TargetView = {
+    seenPosition: (target, rewindMs, out) => {
+      const wire = this.state.players.get(target.id);
+      if (rewindMs <= 0 || wire === undefined) {
+        out.x = target.x;
+        out.y = target.y;
+        return out;
+      }
+      const seen = this.rewind.at(this.clock.elapsedTime - rewindMs);
+      out.x = seen.value(wire, "x") / POSITION_SCALE;
+      out.y = seen.value(wire, "y") / POSITION_SCALE;
+      return out;
+    },
+  };
+
+  private wireOf(entity: SimEntity) {
+    return entity.kind === "player"
+      ? this.state.players.get(entity.id)
+      : this.state.projectiles.get(String(entity.id));
+  }
+}

@@ -1,0 +1,63 @@
+import { schema, t, type SchemaType } from "@colyseus/schema";
+import { PLAYER_MAX_HP } from "../../src/sim/constants.ts";
+
+/**
+ * The wire contract of the `arena` room. Positions are integers in
+ * 1/POSITION_SCALE units and velocities in 1/VELOCITY_SCALE u/s (see
+ * src/sim/constants.ts): the simulation snaps to exactly those grids, so
+ * decoding `x / POSITION_SCALE` gives the server's value bit for bit.
+ */
+
+/** View tag of fields only the owning client receives (its prediction needs them). */
+export const OWNER_VIEW_TAG = 1;
+
+export const Player = schema({
+  name: t.string().default(""),
+  x: t.uint16().default(0),
+  y: t.uint16().default(0),
+  /** Radians, 8 bits: enough to draw the gun; shots use the 16-bit input angle. */
+  aim: t.angle({ bits: 8 }).default(0),
+  hp: t.uint8().default(PLAYER_MAX_HP),
+  score: t.uint16().default(0),
+  isAlive: t.boolean().default(true),
+  /** False while the seat is held for a reconnection: the entity stays, frozen. */
+  isConnected: t.boolean().default(true),
+  vx: t.int16().view(OWNER_VIEW_TAG).default(0),
+  vy: t.int16().view(OWNER_VIEW_TAG).default(0),
+}, "Player");
+export type Player = SchemaType<typeof Player>;
+
+/**
+ * Sent once when it comes into view and never updated: a projectile flies
+ * straight, so its position at state tick T is
+ * origin + v * (T - spawnTick) / tickHz.
+ */
+export const Projectile = schema({
+  ownerId: t.string().default(""),
+  originX: t.uint16().default(0),
+  originY: t.uint16().default(0),
+  vx: t.int16().default(0),
+  vy: t.int16().default(0),
+  spawnTick: t.uint32().default(0),
+}, "Projectile");
+export type Projectile = SchemaType<typeof Projectile>;
+
+export const ArenaState = schema({
+  /** Simulation tick this state was taken at. */
+  tick: t.uint32().default(0),
+  tickHz: t.uint8().default(30),
+  /** Only entities in a client's view reach it (interest management). */
+  players: t.map(Player).view(),
+  projectiles: t.map(Projectile).view(),
+}, "ArenaState");
+export type ArenaState = SchemaType<typeof ArenaState>;
+
+/** One input per tick; `seq` increases by one per input and is acknowledged in patches. */
+export const PlayerInput = schema({
+  seq: t.uint32().default(0),
+  moveX: t.int8().default(0),
+  moveY: t.int8().default(0),
+  aim: t.angle().default(0),
+  fire: t.boolean().default(false),
+}, "PlayerInput");
+export type PlayerInput = SchemaType<typeof PlayerInput>;

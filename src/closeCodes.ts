@@ -1,0 +1,27 @@
+/**
+ * The one catalogue of WebSocket close codes a client of this server can see.
+ * 4000-4010 are Colyseus' own; 4100+ are this server's. Clients should treat
+ * only the codes marked "reconnect" as transient.
+ */
+export const CLOSE_CODES = {
+  /** The client asked to leave. */
+  CONSENTED: 4000,
+  /** The process is shutting down; rejoin through matchmaking. */
+  SERVER_SHUTDOWN: 4001,
+  /** The client sent a message that failed validation, an unknown message type, or bytes that do not decode. */
+  INVALID_MESSAGE: 4002,
+  /** A reconnection was attempted after the seat expired. */
+  FAILED_TO_RECONNECT: 4003,
+  /** Transient: the SDK reconnects by itself. */
+  MAY_TRY_RECONNECT: 4010,
+  /** The room's simulation kept failing and the room was closed; rejoin through matchmaking. */
+  ROOM_FAILED: 4100,
+} as const;
+
+export type CloseCodeName = keyof typeof CLOSE_CODES;
+
+/** Matchmaking (HTTP) error codes this server raises on purpose. */
+export const ERROR_CODES = {
+  /** Join options that cannot be used (e.g. an unknown `mode`); Colyseus' MATCHMAKE_INVALID_CRITERIA. */
+  INVALID_JOIN_OPTIONS: 521,
+} as const;
