@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const ENTRY = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
+
+/** A port nobody listens on right now, picked by the OS. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const address = probe.address();
+  probe.close();
+  await once(probe, "close");
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+export interface ExitResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the server entry point with `env` until it exits by itself (or the deadline kills it). */
+export async function runToExit(env: Record<string, string>, deadlineMs = 10_000): Promise<ExitResult> {
+  const child = spawn(process.execPath, [ENTRY], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const killer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
+  const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+  clearTimeout(killer);
+  return { code, signal, stdout, stderr };
+}
+
+export interface RunningServer {
+  port: number;
+  httpUrl: string;
+  wsUrl: string;
+  child: ChildProcess;
+  /** Parsed JSON log lines so far. */
+  logs: Record<string, unknown>[];
+  /** SIGTERM, then wait for the exit (SIGKILL after the deadline). */
+  stop(deadlineMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a real server process on a free port and resolves once it logs that it listens. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [ENTRY], {
+    env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const logs: Record<string, unknown>[] = [];
+  const listening = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("server did not start within 15 s")), 15_000);
+    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      logs.push(entry);
+      if (entry.event === "listening") {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  try {
+    await listening;
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    port,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    child,
+    logs,
+    async stop(deadlineMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+      const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
+      const [code, signal] = await exited;
+      clearTimeout(killer);
+      return { code, signal };
+    },
+  };
+}
