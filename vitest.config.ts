@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     pool: "threads",
-    include: ["src/**/*.test.ts", "rooms/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "rooms/**/*.test.ts", "loadtest/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
