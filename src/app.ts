@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { ArenaRoom } from "../rooms/ArenaRoom.ts";
 import { NO_TELEMETRY, type ArenaSettings, type ArenaTelemetry } from "../rooms/settings.ts";
 import type { Config } from "./config.ts";
+import { mountWebClient } from "./webClient.ts";
 
 export interface AppDeps {
   logger: Logger;
@@ -34,6 +35,7 @@ export function buildServer(config: Readonly<Config>, deps: AppDeps): Server {
           uptimeS: Math.round((performance.now() - startedAt) / 1000),
         });
       });
+      mountWebClient(app);
     },
   });
 
