@@ -12,7 +12,7 @@ import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { buildServer } from "../src/app.ts";
+import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
 import type { ArenaTelemetry } from "../rooms/settings.ts";
@@ -73,8 +73,8 @@ const telemetry: ArenaTelemetry = {
 };
 
 const config = loadConfig({ PORT: args.port, HOST: "127.0.0.1", ARENA_MAX_CLIENTS: "256", LOG_LEVEL: "warn" });
-const server = buildServer(config, { logger: createLogger(config.logLevel), telemetry });
-await server.listen(config.port, config.host);
+const app = buildApp(config, { logger: createLogger(config.logLevel), telemetry });
+await app.listen();
 
 const generator = fileURLToPath(new URL("./benchClients.ts", import.meta.url));
 const rows: string[][] = [];
@@ -122,7 +122,7 @@ console.log("sim+encode: a tick that also patches. changed: visible entities tha
 console.log(`reference, pure simulation of 64 players without the room: ${reference.tightP50.toFixed(0)} us p50 back to back; `
   + `${reference.spacedP50.toFixed(0)} us p50 / ${reference.spacedP99.toFixed(0)} us p99 when run at ${config.tickHz} Hz like the room `
   + "(the gap is this machine's idle-CPU and scheduling noise, which every row above also carries).");
-await server.gracefullyShutdown(false);
+await app.server.gracefullyShutdown(false);
 process.exit(0);
 
 /**

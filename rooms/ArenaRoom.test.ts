@@ -2,7 +2,7 @@ import { ColyseusTestServer } from "@colyseus/testing/TestServer";
 import type { Server } from "@colyseus/core";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildServer } from "../src/app.ts";
+import { buildApp } from "../src/app.ts";
 import { CLOSE_CODES, ERROR_CODES } from "../src/closeCodes.ts";
 import { loadConfig } from "../src/config.ts";
 import { POSITION_SCALE } from "../src/sim/constants.ts";
@@ -13,14 +13,15 @@ import type { ArenaRoom } from "./ArenaRoom.ts";
 import type { ArenaState } from "./schema/ArenaState.ts";
 
 const PORT = 2611;
-const config = loadConfig({ PORT: String(PORT), VIEW_RADIUS: "30", RECONNECT_GRACE_S: "1" });
+const config = loadConfig({ PORT: String(PORT), HOST: "127.0.0.1", VIEW_RADIUS: "30", RECONNECT_GRACE_S: "1" });
 const logs = captureLogs();
 let server: Server;
 let colyseus: ColyseusTestServer;
 
 beforeAll(async () => {
-  server = buildServer(config, { logger: logs.logger });
-  await server.listen(PORT, "127.0.0.1");
+  const app = buildApp(config, { logger: logs.logger });
+  server = app.server;
+  await app.listen();
   colyseus = new ColyseusTestServer(server);
 });
 afterEach(async () => {

@@ -10,13 +10,16 @@ import {
   type SimEntity, type SimEvent, type TargetView, type World,
 } from "../src/sim/world.ts";
 import { InterestManager } from "./interest.ts";
-import { parseJoinOptions, RenameMessage } from "./joinOptions.ts";
+import { DirectMessageRequest, parseJoinOptions, RenameMessage } from "./joinOptions.ts";
+import { PlayerMessaging } from "./playerMessaging.ts";
 import { ArenaState, OWNER_VIEW_TAG, PlayerInput } from "./schema/ArenaState.ts";
 import type { ArenaSettings } from "./settings.ts";
 import { createWirePlayer, createWireProjectile, writePlayer } from "./stateSync.ts";
 
 /** Inputs applied per player per tick: catches up after jitter, but a client cannot run faster than the sim. */
 const MAX_INPUTS_PER_TICK = 2;
+/** Every this many points, a player's score is announced to every arena on every process. */
+const SCORE_MILESTONE = 10;
 
 /**
  * The `arena` room: a thin adapter between Colyseus and the pure simulation
@@ -37,6 +40,12 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       player.name = message.name;
       this.state.players.get(client.sessionId)!.name = message.name;
     }),
+    /** A request: resolves { delivered: true } or rejects with "not online". */
+    dm: validate(DirectMessageRequest, async (client: Client, message, ctx) => {
+      const fromName = this.world.players.get(client.sessionId)?.name ?? "";
+      const outcome = await this.messaging.sendDirect(message.to, { from: client.sessionId, fromName, text: message.text });
+      return outcome.delivered ? ctx.resolve(outcome) : ctx.reject(outcome.reason);
+    }),
   };
 
   private settings!: ArenaSettings;
@@ -45,6 +54,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   private interest!: InterestManager;
   private rewind!: ReturnType<Room["allowRewindState"]>;
   private failedTicksInARow = 0;
+  private messaging!: PlayerMessaging;
 
   onCreate(options: { settings: ArenaSettings; mode?: unknown }) {
     const parsed = parseJoinOptions({ mode: options.mode });
@@ -59,7 +69,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.state.tickHz = this.settings.tickHz;
     this.rewind = this.allowRewindState({ maxRewindMs: this.settings.maxRewindMs });
     this.rewind.attachAll(this.state.players, { fields: ["x", "y"], mode: "snapshot" });
+    this.messaging = new PlayerMessaging(
+      this.presence, this.roomName, (playerId) => this.clients.getById(playerId), (type, message) => this.broadcast(type, message));
+    void this.messaging.start();
     this.setFixedTimestep(() => this.step(), this.settings.tickHz);
+    this.settings.telemetry.onRoomCreated?.(this.roomId);
     this.log.info({ event: "room_created", seed, tickHz: this.settings.tickHz }, "room created");
   }
 
@@ -73,6 +87,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     client.view = new StateView();
     client.view.add(wire, OWNER_VIEW_TAG);
     this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
+    void this.messaging.addPlayer(client.sessionId);
     this.log.info({ event: "player_joined", sessionId: client.sessionId, name }, "player joined");
   }
 
@@ -97,6 +112,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   onLeave(client: Client, code?: number) {
     const wire = this.state.players.get(client.sessionId);
     removePlayer(this.world, client.sessionId);
+    this.messaging.removePlayer(client.sessionId);
     if (wire !== undefined) {
       this.state.players.delete(client.sessionId);
       this.interest.forgetEntity(wire);
@@ -106,6 +122,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   }
 
   onDispose() {
+    this.messaging?.stop();
+    this.settings.telemetry.onRoomDisposed?.(this.roomId);
     this.log.info({ event: "room_disposed", tick: this.world.tick }, "room disposed");
   }
 
@@ -169,6 +187,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
         this.interest.forgetEntity(wire);
       } else if (event.type === "killed") {
         this.broadcast("kill", { killerId: event.killerId, victimId: event.victimId });
+        const killer = this.world.players.get(event.killerId);
+        if (killer !== undefined && killer.score % SCORE_MILESTONE === 0) {
+          this.messaging.publishRoomTypeEvent({ kind: "milestone", roomId: this.roomId, playerName: killer.name, score: killer.score });
+        }
       }
     }
   }

@@ -27,3 +27,12 @@ export function parseJoinOptions(raw: unknown): { ok: true; value: ArenaJoinOpti
   const issue = result.error.issues[0];
   return { ok: false, reason: issue === undefined ? "invalid join options" : `${issue.path.join(".")}: ${issue.message}` };
 }
+
+export const DM_TEXT_MAX_CHARS = 200;
+
+/** `room.request("dm", { to, text })`: `to` is the player id (session id) of the recipient. */
+export const DirectMessageRequest = z.object({
+  // Player ids are Colyseus session ids; the pattern also keeps glob characters out of channel look-ups.
+  to: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "to must be a player id"),
+  text: z.string().trim().min(1).max(DM_TEXT_MAX_CHARS),
+});

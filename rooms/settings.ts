@@ -12,12 +12,24 @@ export interface ArenaSettings {
   telemetry: ArenaTelemetry;
 }
 
-/** Timings a room reports so benchmarks and metrics can read them; microseconds. */
+/** What a room reports so placement, benchmarks and metrics can read it; times in microseconds. */
 export interface ArenaTelemetry {
   /** One fixed simulation step: inputs, world step and schema sync. */
   onTick(roomId: string, simMicros: number): void;
   /** One patch: interest update, encode of every view, and send. */
   onPatch(roomId: string, patchMicros: number): void;
+  onRoomCreated?(roomId: string): void;
+  onRoomDisposed?(roomId: string): void;
 }
 
 export const NO_TELEMETRY: ArenaTelemetry = { onTick() {}, onPatch() {} };
+
+/** One telemetry that forwards every report to each of `sinks`. */
+export function fanOutTelemetry(...sinks: ArenaTelemetry[]): ArenaTelemetry {
+  return {
+    onTick: (roomId, micros) => { for (const s of sinks) s.onTick(roomId, micros); },
+    onPatch: (roomId, micros) => { for (const s of sinks) s.onPatch(roomId, micros); },
+    onRoomCreated: (roomId) => { for (const s of sinks) s.onRoomCreated?.(roomId); },
+    onRoomDisposed: (roomId) => { for (const s of sinks) s.onRoomDisposed?.(roomId); },
+  };
+}

@@ -1,42 +1,127 @@
 import { LobbyRoom, matchMaker, Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import express from "express";
 import type { Logger } from "pino";
+import { z } from "zod";
 import { ArenaRoom } from "../rooms/ArenaRoom.ts";
-import { NO_TELEMETRY, type ArenaSettings, type ArenaTelemetry } from "../rooms/settings.ts";
+import { ANNOUNCEMENT_CHANNEL, type Announcement } from "../rooms/channels.ts";
+import { fanOutTelemetry, type ArenaSettings, type ArenaTelemetry } from "../rooms/settings.ts";
+import { requireAdmin } from "./adminAuth.ts";
+import { drain } from "./cluster/drain.ts";
+import { loadScore } from "./cluster/placement.ts";
+import { ProcessLoad } from "./cluster/processLoad.ts";
+import { ProcessRegistry } from "./cluster/processRegistry.ts";
+import { createScaling, refuseMatchmakingWhileRedisDown, type RedisHealth } from "./cluster/scaling.ts";
 import type { Config } from "./config.ts";
 import { mountWebClient } from "./webClient.ts";
 
 export interface AppDeps {
   logger: Logger;
+  /** Extra telemetry sink (benchmarks); the app always feeds its own load tracker. */
   telemetry?: ArenaTelemetry;
+}
+
+export interface Health {
+  status: "ok" | "draining";
+  processId: string;
+  rooms: number;
+  clients: number;
+  uptimeS: number;
+  draining: boolean;
+  redis: RedisHealth;
+  /** This process's placement score (room equivalents; see src/cluster/placement.ts). */
+  load: number;
+}
+
+export interface App {
+  server: Server;
+  /** Waits for Redis (when used), listens, and starts publishing this process's load. */
+  listen(): Promise<void>;
+  /** Stops taking rooms, lets rooms finish (up to DRAIN_TIMEOUT_S), then shuts the server down. */
+  drain(abort?: Promise<void>): Promise<void>;
+  health(): Health;
+}
+
+const AnnouncementBody = z.object({ text: z.string().trim().min(1).max(500) });
+
+/** Where clients reach this process: PUBLIC_ADDRESS, else HOST:PORT (loopback for a wildcard HOST). */
+export function publicAddressOf(config: Readonly<Config>): string {
+  if (config.publicAddress !== undefined) return config.publicAddress;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  return `${host}:${config.port}`;
 }
 
 /**
  * The composition root: builds a Colyseus server with the arena and lobby
- * room types and the HTTP routes, from a config object. Does not listen and
- * installs no process handlers; `src/index.ts` does both. Colyseus keeps its
- * matchmaker in module state, so build one server per process.
+ * room types, the scaling choice (Redis or embedded), placement, and the HTTP
+ * routes, from a config object. Installs no process handlers; src/index.ts
+ * owns signals. Colyseus keeps its matchmaker in module state, so build one
+ * app per process.
  */
-export function buildServer(config: Readonly<Config>, deps: AppDeps): Server {
+export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   const startedAt = performance.now();
+  const { logger } = deps;
+  const scaling = createScaling(config.redisUrl, logger);
+  const address = publicAddressOf(config);
+  const load = new ProcessLoad((created) => registry.noteRoomLifecycle(created));
+  const registry: ProcessRegistry = new ProcessRegistry({
+    presence: () => matchMaker.presence,
+    processId: () => matchMaker.processId,
+    address,
+    staleProcessS: config.staleProcessS,
+    load,
+    logger,
+    isPresenceUp: () => scaling.redisHealth() !== "down",
+  });
+
+  const health = (): Health => {
+    const own = registry.ownRecord();
+    return {
+      status: registry.draining ? "draining" : "ok",
+      processId: matchMaker.processId,
+      rooms: own.rooms,
+      clients: own.ccu,
+      uptimeS: Math.round((performance.now() - startedAt) / 1000),
+      draining: registry.draining,
+      redis: scaling.redisHealth(),
+      load: Math.round(loadScore(own) * 100) / 100,
+    };
+  };
+
   const server = new Server({
     transport: new WebSocketTransport(),
+    presence: scaling.presence,
+    driver: scaling.driver,
+    // Only meaningful with several processes: the seat reservation then names this process.
+    publicAddress: config.redisUrl !== undefined || config.publicAddress !== undefined ? address : undefined,
+    selectProcessIdToCreateRoom: registry.selectProcessIdToCreateRoom,
     greet: false,
     // index.ts owns signals and uncaught errors: core's handlers would exit on any throw.
     gracefullyShutdown: false,
-    logger: deps.logger,
+    logger,
     express: (app) => {
       app.get("/healthz", (_req, res) => {
-        res.json({
-          status: "ok",
-          processId: matchMaker.processId,
-          rooms: matchMaker.stats.local.roomCount,
-          clients: matchMaker.stats.local.ccu,
-          uptimeS: Math.round((performance.now() - startedAt) / 1000),
-        });
+        res.json(health());
+      });
+      app.post("/admin/announce", requireAdmin(config.adminToken), express.json(), async (req, res) => {
+        const body = AnnouncementBody.safeParse(req.body);
+        if (!body.success) {
+          res.status(400).json({ error: "expected { text: 1-500 characters }" });
+          return;
+        }
+        const announcement: Announcement = { text: body.data.text };
+        await matchMaker.presence.publish(ANNOUNCEMENT_CHANNEL, announcement);
+        logger.info({ event: "announcement", text: announcement.text }, "announcement sent");
+        res.json({ sent: true });
       });
       mountWebClient(app);
     },
+  });
+  refuseMatchmakingWhileRedisDown(scaling);
+  scaling.onRecovered(() => {
+    // Redis may have restarted empty: put this process's listings and record back.
+    void matchMaker.restoreMissingRoomCaches().catch((err) => logger.warn({ event: "restore_listings_failed", err }, "could not restore listings"));
+    void registry.publishNow();
   });
 
   const settings: ArenaSettings = {
@@ -46,10 +131,22 @@ export function buildServer(config: Readonly<Config>, deps: AppDeps): Server {
     viewRadiusUnits: config.viewRadiusUnits,
     reconnectGraceS: config.reconnectGraceS,
     maxRewindMs: config.maxRewindMs,
-    logger: deps.logger,
-    telemetry: deps.telemetry ?? NO_TELEMETRY,
+    logger,
+    telemetry: deps.telemetry === undefined ? load : fanOutTelemetry(load, deps.telemetry),
   };
   server.define("arena", ArenaRoom, { settings }).filterBy(["mode"]).enableRealtimeListing();
   server.define("lobby", LobbyRoom);
-  return server;
+
+  return {
+    server,
+    health,
+    async listen() {
+      await scaling.ready(10_000);
+      await server.listen(config.port, config.host);
+      registry.start();
+      await registry.publishNow();
+    },
+    drain: (abort = new Promise<void>(() => undefined)) =>
+      drain({ server, registry, drainTimeoutS: config.drainTimeoutS, logger, abort }),
+  };
 }

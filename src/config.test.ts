@@ -6,6 +6,7 @@ describe("loadConfig", () => {
     expect(loadConfig({})).toEqual({
       port: 2567, host: "0.0.0.0", tickHz: 30, patchHz: 20, arenaMaxClients: 64,
       viewRadiusUnits: 40, reconnectGraceS: 10, maxRewindMs: 250, logLevel: "info",
+      redisUrl: undefined, publicAddress: undefined, drainTimeoutS: 30, staleProcessS: 6, adminToken: undefined,
     });
   });
 
@@ -13,8 +14,13 @@ describe("loadConfig", () => {
     const config = loadConfig({
       PORT: "3000", HOST: "127.0.0.1", TICK_HZ: "60", PATCH_HZ: "30", ARENA_MAX_CLIENTS: "8",
       VIEW_RADIUS: "25", RECONNECT_GRACE_S: "0", MAX_REWIND_MS: "100", LOG_LEVEL: "DEBUG",
+      REDIS_URL: "redis://127.0.0.1:6380/2", PUBLIC_ADDRESS: "games.example.com/p1", DRAIN_TIMEOUT_S: "5",
+      STALE_PROCESS_S: "8", ADMIN_TOKEN: "0123456789abcdef",
     });
-    expect(config).toMatchObject({ port: 3000, host: "127.0.0.1", tickHz: 60, patchHz: 30, logLevel: "debug" });
+    expect(config).toMatchObject({
+      port: 3000, host: "127.0.0.1", tickHz: 60, patchHz: 30, logLevel: "debug", redisUrl: "redis://127.0.0.1:6380/2",
+      publicAddress: "games.example.com/p1", drainTimeoutS: 5, staleProcessS: 8, adminToken: "0123456789abcdef",
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -30,6 +36,11 @@ describe("loadConfig", () => {
     ["MAX_REWIND_MS", "5000", "MAX_REWIND_MS=\"5000\" is invalid: expected an integer from 0 to 1000"],
     ["LOG_LEVEL", "loud", "LOG_LEVEL=\"loud\" is invalid: expected one of fatal, error, warn, info, debug, trace, silent"],
     ["HOST", "bad host", "HOST=\"bad host\" is invalid: expected a hostname or IP address"],
+    ["REDIS_URL", "localhost:6379", "REDIS_URL=\"localhost:6379\" is invalid: expected a redis:// or rediss:// URL"],
+    ["PUBLIC_ADDRESS", "ws://game.example.com", "PUBLIC_ADDRESS=\"ws://game.example.com\" is invalid: expected host:port or host/path (no scheme)"],
+    ["DRAIN_TIMEOUT_S", "soon", "DRAIN_TIMEOUT_S=\"soon\" is invalid: expected an integer from 0 to 3600"],
+    ["STALE_PROCESS_S", "30", "STALE_PROCESS_S=\"30\" is invalid: expected an integer from 4 to 10"],
+    ["ADMIN_TOKEN", "short", "ADMIN_TOKEN=\"short\" is invalid: expected at least 16 non-space characters"],
   ])("%s=%s is refused with a message naming it", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
   });

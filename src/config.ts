@@ -19,6 +19,16 @@ export interface Config {
   /** Oldest past a shooter may be judged against (lag compensation window). */
   maxRewindMs: number;
   logLevel: LogLevel;
+  /** Set: Redis presence + driver (many processes). Unset: the embedded local default. */
+  redisUrl: string | undefined;
+  /** Where clients reach this process (host:port or host/path); derived from HOST and PORT when unset. */
+  publicAddress: string | undefined;
+  /** How long a draining process waits for its rooms to empty before closing them. */
+  drainTimeoutS: number;
+  /** A process silent this long is considered dead: placement skips it and its listings go. */
+  staleProcessS: number;
+  /** Bearer token for admin routes; unset: admin routes answer loopback requests only. */
+  adminToken: string | undefined;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -57,6 +67,24 @@ function hostname(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+function optionalMatching(env: Env, name: string, pattern: RegExp, accepts: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  if (!pattern.test(raw)) throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected ${accepts}`);
+  return raw;
+}
+
+function redisUrl(env: Env, name: string): string | undefined {
+  const raw = optionalMatching(env, name, /^rediss?:\/\/\S+$/, "a redis:// or rediss:// URL");
+  if (raw === undefined) return undefined;
+  try {
+    new URL(raw);
+  } catch {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected a redis:// or rediss:// URL`);
+  }
+  return raw;
+}
+
 /** Parses and validates the environment. Throws `ConfigError` on the first bad value. */
 export function loadConfig(env: Env): Readonly<Config> {
   const tickHz = integer(env, "TICK_HZ", 30, 1, 120);
@@ -70,6 +98,12 @@ export function loadConfig(env: Env): Readonly<Config> {
     reconnectGraceS: integer(env, "RECONNECT_GRACE_S", 10, 0, 3600),
     maxRewindMs: integer(env, "MAX_REWIND_MS", 250, 0, 1000),
     logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),
+    redisUrl: redisUrl(env, "REDIS_URL"),
+    publicAddress: optionalMatching(env, "PUBLIC_ADDRESS", /^[A-Za-z0-9.\-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-\/]*)?$/,
+      "host:port or host/path (no scheme)"),
+    drainTimeoutS: integer(env, "DRAIN_TIMEOUT_S", 30, 0, 3600),
+    staleProcessS: integer(env, "STALE_PROCESS_S", 6, 4, 10),
+    adminToken: optionalMatching(env, "ADMIN_TOKEN", /^\S{16,}$/, "at least 16 non-space characters"),
   };
   return Object.freeze(config);
 }

@@ -1,4 +1,4 @@
-import { buildServer } from "./app.ts";
+import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 
@@ -14,7 +14,8 @@ try {
 const logger = createLogger(config.logLevel);
 
 // Room handlers are contained by each room's onUncaughtException; anything
-// reaching here escaped every room, so the process state is unknown: log it.
+// reaching here escaped every room. A rejection is logged and the process goes
+// on; an exception leaves the process in an unknown state, so it exits.
 process.on("unhandledRejection", (reason) => {
   logger.error({ event: "unhandled_rejection", err: reason }, "unhandled promise rejection");
 });
@@ -23,23 +24,39 @@ process.on("uncaughtException", (error) => {
   process.exit(1);
 });
 
-const server = buildServer(config, { logger });
+const app = buildApp(config, { logger });
 
-let isShuttingDown = false;
+// First SIGTERM/SIGINT drains (rooms finish, up to DRAIN_TIMEOUT_S); a second one cuts the drain short.
+let insist: () => void = () => undefined;
+const insisted = new Promise<void>((resolve) => (insist = resolve));
+let isDraining = false;
 async function shutdown(signal: string): Promise<void> {
-  if (isShuttingDown) return;
-  isShuttingDown = true;
+  if (isDraining) {
+    logger.warn({ event: "shutdown_insisted", signal }, "second signal: closing the remaining rooms now");
+    insist();
+    return;
+  }
+  isDraining = true;
   logger.info({ event: "shutdown", signal }, "shutting down");
-  await server.gracefullyShutdown(false);
+  try {
+    await app.drain(insisted);
+  } catch (error) {
+    logger.error({ event: "drain_failed", err: error }, "drain failed");
+    process.exit(1);
+  }
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
 try {
-  await server.listen(config.port, config.host);
+  await app.listen();
 } catch (error) {
-  logger.fatal({ event: "listen_failed", err: error, port: config.port, host: config.host }, "could not listen");
+  const reason = error instanceof Error ? error.message : String(error);
+  logger.fatal({ event: "listen_failed", err: error, port: config.port, host: config.host }, `could not start: ${reason}`);
   process.exit(1);
 }
-logger.info({ event: "listening", url: `http://${config.host}:${config.port}`, tickHz: config.tickHz, patchHz: config.patchHz }, `listening on http://${config.host}:${config.port}`);
+logger.info({
+  event: "listening", url: `http://${config.host}:${config.port}`, tickHz: config.tickHz, patchHz: config.patchHz,
+  scaling: config.redisUrl === undefined ? "embedded" : "redis", processId: app.health().processId,
+}, `listening on http://${config.host}:${config.port}`);

@@ -12,6 +12,11 @@ describe("a bad configuration value stops the process before it listens", () => 
     ["RECONNECT_GRACE_S", "1.5"],
     ["MAX_REWIND_MS", "99999"],
     ["LOG_LEVEL", "verbose"],
+    ["REDIS_URL", "http://127.0.0.1:6379"],
+    ["PUBLIC_ADDRESS", "https://example.com"],
+    ["DRAIN_TIMEOUT_S", "-1"],
+    ["STALE_PROCESS_S", "60"],
+    ["ADMIN_TOKEN", "abc"],
   ])("%s=%s: exit code 2 and one line naming the variable", async (name, value) => {
     const result = await runToExit({ [name]: value });
     expect(result.code).toBe(2);
