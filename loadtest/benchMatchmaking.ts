@@ -1,0 +1,143 @@
+/**
+ * `npm run bench:matchmaking [-- --joins 900 --rate 300]`
+ *
+ * Join throughput and latency of `joinOrCreate` (HTTP matchmaking, WebSocket
+ * connect, first state), same client load against 1 embedded process and
+ * against 3 processes sharing a private redis-server, in one run. Open loop:
+ * joins start at a fixed rate whether or not earlier ones finished, so the
+ * latency includes any queueing the server causes. Each client leaves once
+ * joined, so rooms are created and disposed throughout. Loopback only.
+ */
+import { Client } from "@colyseus/sdk";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { formatTable, percentile } from "./stats.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    joins: { type: "string", default: "900" },
+    rate: { type: "string", default: "300" },
+  },
+});
+const joins = Number(args.joins);
+const ratePerS = Number(args.rate);
+if (!Number.isInteger(joins) || joins < 1 || joins > 20_000 || !(ratePerS >= 1 && ratePerS <= 5_000)) {
+  process.stderr.write("usage: bench:matchmaking [--joins 1-20000] [--rate 1-5000 joins/s]\n");
+  process.exit(2);
+}
+/** Joins still open at once; past this the generator, not the server, would be measured. */
+const MAX_IN_FLIGHT = 1_000;
+
+const ENTRY = fileURLToPath(new URL("../src/index.ts", import.meta.url));
+const children: ChildProcess[] = [];
+process.on("exit", () => { for (const c of children) c.kill("SIGKILL"); });
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  return port;
+}
+
+async function startProcess(command: string, argv: string[], env: Record<string, string>, readyLine: (line: string) => boolean) {
+  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command} did not start`)), 20_000);
+    child.once("exit", (code) => reject(new Error(`${command} exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (readyLine(line)) { clearTimeout(timer); resolve(); }
+    });
+  });
+  return child;
+}
+
+async function startServers(count: number, redisUrl?: string): Promise<string[]> {
+  const urls: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const port = await freePort();
+    await startProcess(process.execPath, [ENTRY], {
+      PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
+    }, (line) => line.includes('"event":"listening"'));
+    urls.push(`ws://127.0.0.1:${port}`);
+  }
+  return urls;
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all(children.splice(0).map(async (child) => {
+    if (child.exitCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    await exited;
+  }));
+}
+
+async function measure(endpoints: string[]) {
+  const clients = endpoints.map((url) => new Client(url));
+  const latenciesMs: number[] = [];
+  let failed = 0;
+  let inFlight = 0;
+  const joinOne = async (i: number) => {
+    inFlight++;
+    const t0 = performance.now();
+    try {
+      const room = await clients[i % clients.length]!.joinOrCreate("arena", { name: `mm${i}` });
+      latenciesMs.push(performance.now() - t0);
+      await room.leave();
+    } catch {
+      failed++;
+    } finally {
+      inFlight--;
+    }
+  };
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < joins; i++) {
+    const due = started + (i * 1000) / ratePerS;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (inFlight >= MAX_IN_FLIGHT) { failed++; continue; }
+    pending.push(joinOne(i));
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    joinsPerS: latenciesMs.length / seconds,
+    p50: percentile(latenciesMs, 50),
+    p99: percentile(latenciesMs, 99),
+    failed,
+    generatorCpuPct: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
+  };
+}
+
+const rows: string[][] = [];
+const row = (name: string, r: Awaited<ReturnType<typeof measure>>) => [
+  name, String(joins), r.joinsPerS.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), String(r.failed), `${r.generatorCpuPct.toFixed(0)}%`,
+];
+
+const embedded = await startServers(1);
+rows.push(row("1 process, embedded", await measure(embedded)));
+await stopAll();
+
+const redisPort = await freePort();
+await startProcess("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {},
+  (line) => line.includes("Ready to accept connections"));
+const redisProcess = children[children.length - 1]!;
+children.pop();
+const cluster = await startServers(3, `redis://127.0.0.1:${redisPort}`);
+rows.push(row("3 processes, Redis", await measure(cluster)));
+await stopAll();
+redisProcess.kill("SIGKILL");
+
+console.log(`\nbench:matchmaking: ${joins} joinOrCreate per row offered at ${ratePerS}/s (join = HTTP matchmake + WebSocket `
+  + "+ first state, then leave), endpoints used round-robin");
+console.log(formatTable(["setup", "joins", "joins/s", "p50 ms", "p99 ms", "failed", "generator CPU"], rows));
+process.exit(0);
