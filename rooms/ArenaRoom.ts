@@ -3,13 +3,13 @@ import { Room, ServerError, validate, type Client, type RoomException, type Room
 import { StateView } from "@colyseus/schema";
 import type { Logger } from "pino";
 import { CLOSE_CODES, ERROR_CODES } from "../src/closeCodes.ts";
-import { POSITION_SCALE } from "../src/sim/constants.ts";
 import { ARENA_LEVEL } from "../src/sim/level.ts";
 import {
   addPlayer, applyInput, createWorld, removePlayer, stepWorld,
   type SimEntity, type SimEvent, type TargetView, type World,
 } from "../src/sim/world.ts";
 import { InterestManager } from "./interest.ts";
+import { rewindMsOf, rewindTargetView } from "./lagCompensation.ts";
 import { DirectMessageRequest, parseJoinOptions, RenameMessage } from "./joinOptions.ts";
 import { PlayerMessaging } from "./playerMessaging.ts";
 import { ArenaState, OWNER_VIEW_TAG, PlayerInput } from "./schema/ArenaState.ts";
@@ -52,7 +52,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   private log!: Logger;
   private world!: World;
   private interest!: InterestManager;
-  private rewind!: ReturnType<Room["allowRewindState"]>;
+  private targetView!: TargetView;
   private failedTicksInARow = 0;
   private messaging!: PlayerMessaging;
 
@@ -67,8 +67,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.maxClients = this.settings.maxClients;
     this.patchRate = 1000 / this.settings.patchHz;
     this.state.tickHz = this.settings.tickHz;
-    this.rewind = this.allowRewindState({ maxRewindMs: this.settings.maxRewindMs });
-    this.rewind.attachAll(this.state.players, { fields: ["x", "y"], mode: "snapshot" });
+    const rewind = this.allowRewindState({ maxRewindMs: this.settings.maxRewindMs });
+    rewind.attachAll(this.state.players, { fields: ["x", "y"], mode: "snapshot" });
+    this.targetView = rewindTargetView(rewind, (id) => this.state.players.get(id), () => this.clock.elapsedTime);
     this.messaging = new PlayerMessaging(
       this.presence, this.roomName, (playerId) => this.clients.getById(playerId), (type, message) => this.broadcast(type, message));
     void this.messaging.start();
@@ -165,7 +166,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       for (let i = 0; i < MAX_INPUTS_PER_TICK; i++) {
         const input = channel.next();
         if (input === undefined) break;
-        applyInput(this.world, player, input, this.rewindMsOf(channel.renderTime, now));
+        applyInput(this.world, player, input, rewindMsOf(channel.renderTime, now, this.settings.maxRewindMs));
       }
     }
     this.applyEvents(stepWorld(this.world, this.targetView));
@@ -194,27 +195,6 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       }
     }
   }
-
-  /** How long ago the shooter saw the world it aimed at; 0 (live) for inputs without a render stamp. */
-  private rewindMsOf(renderTime: number, now: number): number {
-    if (renderTime <= 0) return 0;
-    return Math.min(this.settings.maxRewindMs, Math.max(0, now - renderTime));
-  }
-
-  private readonly targetView: TargetView = {
-    seenPosition: (target, rewindMs, out) => {
-      const wire = this.state.players.get(target.id);
-      if (rewindMs <= 0 || wire === undefined) {
-        out.x = target.x;
-        out.y = target.y;
-        return out;
-      }
-      const seen = this.rewind.at(this.clock.elapsedTime - rewindMs);
-      out.x = seen.value(wire, "x") / POSITION_SCALE;
-      out.y = seen.value(wire, "y") / POSITION_SCALE;
-      return out;
-    },
-  };
 
   private wireOf(entity: SimEntity) {
     return entity.kind === "player"
