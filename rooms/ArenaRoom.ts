@@ -12,6 +12,7 @@ import { InterestManager } from "./interest.ts";
 import { rewindMsOf, rewindTargetView } from "./lagCompensation.ts";
 import { DirectMessageRequest, parseJoinOptions, RenameMessage } from "./joinOptions.ts";
 import { PlayerMessaging } from "./playerMessaging.ts";
+import { RoomStats, type ClientNetStats } from "./roomStats.ts";
 import { ArenaState, OWNER_VIEW_TAG, PlayerInput } from "./schema/ArenaState.ts";
 import type { ArenaSettings } from "./settings.ts";
 import { createWirePlayer, createWireProjectile, writePlayer } from "./stateSync.ts";
@@ -48,6 +49,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     }),
   };
 
+  /** Tick, patch and client network figures, sampled by the process's monitoring. */
+  readonly stats = new RoomStats();
   private settings!: ArenaSettings;
   private log!: Logger;
   private world!: World;
@@ -74,7 +77,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       this.presence, this.roomName, (playerId) => this.clients.getById(playerId), (type, message) => this.broadcast(type, message));
     void this.messaging.start();
     this.setFixedTimestep(() => this.step(), this.settings.tickHz);
-    this.settings.telemetry.onRoomCreated?.(this.roomId);
+    this.settings.telemetry.onRoomCreated?.(this.roomId, this.roomName);
     this.log.info({ event: "room_created", seed, tickHz: this.settings.tickHz }, "room created");
   }
 
@@ -89,6 +92,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     client.view.add(wire, OWNER_VIEW_TAG);
     this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
     void this.messaging.addPlayer(client.sessionId);
+    this.stats.watch(client);
     this.log.info({ event: "player_joined", sessionId: client.sessionId, name }, "player joined");
   }
 
@@ -107,6 +111,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   onReconnect(client: Client) {
     const wire = this.state.players.get(client.sessionId);
     if (wire !== undefined) wire.isConnected = true;
+    this.stats.watch(client);
     this.log.info({ event: "player_reconnected", sessionId: client.sessionId }, "player reconnected");
   }
 
@@ -114,6 +119,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const wire = this.state.players.get(client.sessionId);
     removePlayer(this.world, client.sessionId);
     this.messaging.removePlayer(client.sessionId);
+    this.stats.forget(client.sessionId);
     if (wire !== undefined) {
       this.state.players.delete(client.sessionId);
       this.interest.forgetEntity(wire);
@@ -154,26 +160,48 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       this.log.error({ event: "interest_update_failed", err: error }, "interest update threw");
     }
     const sent = super.broadcastPatch();
-    this.settings.telemetry.onPatch(this.roomId, (performance.now() - started) * 1000);
+    const micros = (performance.now() - started) * 1000;
+    this.stats.recordPatch(micros, this.clients.length);
+    this.settings.telemetry.onPatch(this.roomId, micros);
     return sent;
+  }
+
+  /** What an operator sees of this room (called through Colyseus' remoteRoomCall from any process). */
+  operatorView() {
+    const inspector = this.getInspectorView();
+    const latest = new Map(this.stats.latestClients().map((c) => [c.sessionId, c]));
+    const clients = [...this.clients].map((client): ClientNetStats & { name: string } => ({
+      rttMs: null, bytesOutPerS: 0, sendBufferBytes: 0,
+      ...latest.get(client.sessionId),
+      sessionId: client.sessionId,
+      name: this.world.players.get(client.sessionId)?.name ?? "",
+    }));
+    return {
+      roomId: this.roomId, roomType: this.roomName, clients,
+      tick: this.stats.history(), stateSizeBytes: inspector.stateSize, state: this.state.toJSON(),
+    };
   }
 
   private step(): void {
     const started = performance.now();
     const now = this.clock.elapsedTime;
+    let inputs = 0;
     for (const [sessionId, player] of this.world.players) {
       const channel = this.inputs.get(sessionId);
       for (let i = 0; i < MAX_INPUTS_PER_TICK; i++) {
         const input = channel.next();
         if (input === undefined) break;
         applyInput(this.world, player, input, rewindMsOf(channel.renderTime, now, this.settings.maxRewindMs));
+        inputs++;
       }
     }
     this.applyEvents(stepWorld(this.world, this.targetView));
     for (const [sessionId, sim] of this.world.players) writePlayer(this.state.players.get(sessionId)!, sim);
     this.state.tick = this.world.tick;
     this.failedTicksInARow = 0;
-    this.settings.telemetry.onTick(this.roomId, (performance.now() - started) * 1000);
+    const micros = (performance.now() - started) * 1000;
+    this.stats.recordTick(micros, inputs);
+    this.settings.telemetry.onTick(this.roomId, micros);
   }
 
   private applyEvents(events: SimEvent[]): void {

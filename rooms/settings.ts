@@ -18,7 +18,7 @@ export interface ArenaTelemetry {
   onTick(roomId: string, simMicros: number): void;
   /** One patch: interest update, encode of every view, and send. */
   onPatch(roomId: string, patchMicros: number): void;
-  onRoomCreated?(roomId: string): void;
+  onRoomCreated?(roomId: string, roomType: string): void;
   onRoomDisposed?(roomId: string): void;
 }
 
@@ -29,7 +29,7 @@ export function fanOutTelemetry(...sinks: ArenaTelemetry[]): ArenaTelemetry {
   return {
     onTick: (roomId, micros) => { for (const s of sinks) s.onTick(roomId, micros); },
     onPatch: (roomId, micros) => { for (const s of sinks) s.onPatch(roomId, micros); },
-    onRoomCreated: (roomId) => { for (const s of sinks) s.onRoomCreated?.(roomId); },
+    onRoomCreated: (roomId, roomType) => { for (const s of sinks) s.onRoomCreated?.(roomId, roomType); },
     onRoomDisposed: (roomId) => { for (const s of sinks) s.onRoomDisposed?.(roomId); },
   };
 }

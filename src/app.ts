@@ -1,18 +1,18 @@
 import { LobbyRoom, matchMaker, Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
-import express from "express";
 import type { Logger } from "pino";
-import { z } from "zod";
 import { ArenaRoom } from "../rooms/ArenaRoom.ts";
-import { ANNOUNCEMENT_CHANNEL, type Announcement } from "../rooms/channels.ts";
 import { fanOutTelemetry, type ArenaSettings, type ArenaTelemetry } from "../rooms/settings.ts";
-import { requireAdmin } from "./adminAuth.ts";
+import { TokenGuard } from "./adminAuth.ts";
 import { drain } from "./cluster/drain.ts";
 import { loadScore } from "./cluster/placement.ts";
 import { ProcessLoad } from "./cluster/processLoad.ts";
 import { ProcessRegistry } from "./cluster/processRegistry.ts";
 import { createScaling, refuseMatchmakingWhileRedisDown, type RedisHealth } from "./cluster/scaling.ts";
 import type { Config } from "./config.ts";
+import { adminRoutes } from "./monitoring/adminRoutes.ts";
+import { GameMetrics } from "./monitoring/metrics.ts";
+import { ProcessMonitor } from "./monitoring/processMonitor.ts";
 import { mountWebClient } from "./webClient.ts";
 
 export interface AppDeps {
@@ -35,14 +35,14 @@ export interface Health {
 
 export interface App {
   server: Server;
+  /** Undefined with METRICS=off. */
+  metrics: GameMetrics | undefined;
   /** Waits for Redis (when used), listens, and starts publishing this process's load. */
   listen(): Promise<void>;
   /** Stops taking rooms, lets rooms finish (up to DRAIN_TIMEOUT_S), then shuts the server down. */
   drain(abort?: Promise<void>): Promise<void>;
   health(): Health;
 }
-
-const AnnouncementBody = z.object({ text: z.string().trim().min(1).max(500) });
 
 /** Where clients reach this process: PUBLIC_ADDRESS, else HOST:PORT (loopback for a wildcard HOST). */
 export function publicAddressOf(config: Readonly<Config>): string {
@@ -74,6 +74,9 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     isPresenceUp: () => scaling.redisHealth() !== "down",
   });
 
+  const metrics = config.isMetricsEnabled ? new GameMetrics(config.tickHz) : undefined;
+  const adminGuard = new TokenGuard(config.adminToken);
+  const metricsGuard = new TokenGuard(config.metricsToken);
   const health = (): Health => {
     const own = registry.ownRecord();
     return {
@@ -87,6 +90,8 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       load: Math.round(loadScore(own) * 100) / 100,
     };
   };
+
+  const monitor = new ProcessMonitor({ presence: () => matchMaker.presence, address, health, metrics, logger });
 
   const server = new Server({
     transport: new WebSocketTransport(),
@@ -103,17 +108,14 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       app.get("/healthz", (_req, res) => {
         res.json(health());
       });
-      app.post("/admin/announce", requireAdmin(config.adminToken), express.json(), async (req, res) => {
-        const body = AnnouncementBody.safeParse(req.body);
-        if (!body.success) {
-          res.status(400).json({ error: "expected { text: 1-500 characters }" });
+      app.get("/metrics", metricsGuard.middleware, async (_req, res) => {
+        if (metrics === undefined) {
+          res.status(404).json({ error: "metrics are off (METRICS=off)" });
           return;
         }
-        const announcement: Announcement = { text: body.data.text };
-        await matchMaker.presence.publish(ANNOUNCEMENT_CHANNEL, announcement);
-        logger.info({ event: "announcement", text: announcement.text }, "announcement sent");
-        res.json({ sent: true });
+        res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
       });
+      app.use(adminRoutes({ guard: adminGuard, view: monitor.view, presence: () => matchMaker.presence, logger }));
       mountWebClient(app);
     },
   });
@@ -132,21 +134,24 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     reconnectGraceS: config.reconnectGraceS,
     maxRewindMs: config.maxRewindMs,
     logger,
-    telemetry: deps.telemetry === undefined ? load : fanOutTelemetry(load, deps.telemetry),
+    telemetry: fanOutTelemetry(...[load, monitor, metrics, deps.telemetry].filter((t): t is ArenaTelemetry => t !== undefined)),
   };
   server.define("arena", ArenaRoom, { settings }).filterBy(["mode"]).enableRealtimeListing();
   server.define("lobby", LobbyRoom);
 
   return {
     server,
+    metrics,
     health,
     async listen() {
       await scaling.ready(10_000);
       await server.listen(config.port, config.host);
       registry.start();
       await registry.publishNow();
+      await monitor.start();
     },
-    drain: (abort = new Promise<void>(() => undefined)) =>
-      drain({ server, registry, drainTimeoutS: config.drainTimeoutS, logger, abort }),
+    async drain(abort = new Promise<void>(() => undefined)) {
+      await drain({ server, registry, drainTimeoutS: config.drainTimeoutS, logger, abort, beforeShutdown: () => monitor.stop() });
+    },
   };
 }

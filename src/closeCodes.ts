@@ -16,6 +16,10 @@ export const CLOSE_CODES = {
   MAY_TRY_RECONNECT: 4010,
   /** The room's simulation kept failing and the room was closed; rejoin through matchmaking. */
   ROOM_FAILED: 4100,
+  /** An operator closed the room from the monitoring panel. */
+  ROOM_CLOSED_BY_OPERATOR: 4101,
+  /** An operator removed this client from the monitoring panel. */
+  KICKED_BY_OPERATOR: 4102,
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

@@ -7,6 +7,7 @@ describe("loadConfig", () => {
       port: 2567, host: "0.0.0.0", tickHz: 30, patchHz: 20, arenaMaxClients: 64,
       viewRadiusUnits: 40, reconnectGraceS: 10, maxRewindMs: 250, logLevel: "info",
       redisUrl: undefined, publicAddress: undefined, drainTimeoutS: 30, staleProcessS: 6, adminToken: undefined,
+      metricsToken: undefined, isMetricsEnabled: true,
     });
   });
 
@@ -41,6 +42,8 @@ describe("loadConfig", () => {
     ["DRAIN_TIMEOUT_S", "soon", "DRAIN_TIMEOUT_S=\"soon\" is invalid: expected an integer from 0 to 3600"],
     ["STALE_PROCESS_S", "30", "STALE_PROCESS_S=\"30\" is invalid: expected an integer from 4 to 10"],
     ["ADMIN_TOKEN", "short", "ADMIN_TOKEN=\"short\" is invalid: expected at least 16 non-space characters"],
+    ["METRICS_TOKEN", "has space in it right", "METRICS_TOKEN=\"has space in it right\" is invalid: expected at least 16 non-space characters"],
+    ["METRICS", "maybe", "METRICS=\"maybe\" is invalid: expected one of on, off"],
   ])("%s=%s is refused with a message naming it", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
   });

@@ -29,6 +29,10 @@ export interface Config {
   staleProcessS: number;
   /** Bearer token for admin routes; unset: admin routes answer loopback requests only. */
   adminToken: string | undefined;
+  /** Bearer token for GET /metrics; unset: /metrics answers loopback requests only. */
+  metricsToken: string | undefined;
+  /** Prometheus metrics and per-room stats collection. */
+  isMetricsEnabled: boolean;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -104,6 +108,8 @@ export function loadConfig(env: Env): Readonly<Config> {
     drainTimeoutS: integer(env, "DRAIN_TIMEOUT_S", 30, 0, 3600),
     staleProcessS: integer(env, "STALE_PROCESS_S", 6, 4, 10),
     adminToken: optionalMatching(env, "ADMIN_TOKEN", /^\S{16,}$/, "at least 16 non-space characters"),
+    metricsToken: optionalMatching(env, "METRICS_TOKEN", /^\S{16,}$/, "at least 16 non-space characters"),
+    isMetricsEnabled: oneOf(env, "METRICS", "on", ["on", "off"] as const) === "on",
   };
   return Object.freeze(config);
 }

@@ -90,9 +90,9 @@ describe("many processes on Redis", () => {
     await expect(onA.request("dm", { to: "nobodyHere123", text: "anyone?" })).rejects.toMatchObject({ name: "rejected", reason: "not online" });
 
     const announcements = rooms.map((room) => new Promise((resolve) => room.onMessage("announcement", resolve)));
-    const refused = await fetch(`${servers[1]!.httpUrl}/admin/announce`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "x" }) });
+    const refused = await fetch(`${servers[1]!.httpUrl}/admin/api/announce`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "x" }) });
     expect(refused.status).toBe(401);
-    const sent = await fetch(`${servers[1]!.httpUrl}/admin/announce`, {
+    const sent = await fetch(`${servers[1]!.httpUrl}/admin/api/announce`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: "Bearer test-admin-token-0123456789" },
       body: JSON.stringify({ text: "server maintenance at 10:00" }),

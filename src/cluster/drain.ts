@@ -12,6 +12,8 @@ export interface DrainOptions {
   logger: Logger;
   /** Resolves early when the operator insists (a second signal). */
   abort: Promise<void>;
+  /** Runs just before Colyseus shuts down (and closes presence). */
+  beforeShutdown?: () => void;
 }
 
 async function localGameRooms() {
@@ -25,7 +27,7 @@ async function localGameRooms() {
  * they empty or the timeout passes; then the rest are closed (Colyseus'
  * SERVER_SHUTDOWN, 4001), the listings removed, and the process may exit.
  */
-export async function drain({ server, registry, drainTimeoutS, logger, abort }: DrainOptions): Promise<void> {
+export async function drain({ server, registry, drainTimeoutS, logger, abort, beforeShutdown }: DrainOptions): Promise<void> {
   await registry.setDraining();
   for (const listing of await localGameRooms()) await matchMaker.getLocalRoomById(listing.roomId)?.lock();
   logger.info({ event: "drain_started", drainTimeoutS }, "draining: no new rooms here");
@@ -42,5 +44,6 @@ export async function drain({ server, registry, drainTimeoutS, logger, abort }: 
     ? "drain timeout: closing the remaining rooms"
     : "all rooms emptied");
   await registry.stop();
+  beforeShutdown?.();
   await server.gracefullyShutdown(false);
 }

@@ -1,0 +1,128 @@
+import type { Client } from "@colyseus/core";
+
+/** The parts of a `ws` socket the stats read (Colyseus' WebSocket transport keeps one in `client.ref`). */
+interface SocketLike {
+  bufferedAmount: number;
+  _socket?: { bytesWritten: number } | null;
+  ping(data?: Buffer): void;
+  on(event: "pong", listener: (data: Buffer) => void): void;
+}
+
+export interface ClientNetStats {
+  sessionId: string;
+  /** WebSocket ping round trip, ms (null until the first pong). */
+  rttMs: number | null;
+  bytesOutPerS: number;
+  /** Bytes queued for this client and not yet written to the network. */
+  sendBufferBytes: number;
+}
+
+export interface RoomStatsSample {
+  clients: ClientNetStats[];
+  bytesOutPerS: number;
+  simMicros: number[];
+  patchMicros: number[];
+  inputs: number;
+  patchFramesSent: number;
+}
+
+const HISTORY = 120;
+const PING_MARK = 0x67; // first byte of our ping payloads; the transport's keep-alive pings are empty
+
+/**
+ * A room's recent tick and patch times and its clients' network figures,
+ * read about once a second by the process's monitoring. Cheap in the hot
+ * path: two array writes per tick/patch; sockets are read only when sampled.
+ */
+export class RoomStats {
+  private readonly simMicros: number[] = [];
+  private readonly patchMicros: number[] = [];
+  private readonly lastBytesWritten = new Map<string, number>();
+  private readonly rttMs = new Map<string, number>();
+  private lastSampleMs = performance.now();
+  private inputsSinceSample = 0;
+  private patchFramesSinceSample = 0;
+  private lastClients: ClientNetStats[] = [];
+
+  recordTick(micros: number, inputs: number): void {
+    push(this.simMicros, micros);
+    this.inputsSinceSample += inputs;
+  }
+
+  recordPatch(micros: number, clients: number): void {
+    push(this.patchMicros, micros);
+    this.patchFramesSinceSample += clients;
+  }
+
+  /** Starts measuring a client's round trip: answers to our pings carry their send time. */
+  watch(client: Client): void {
+    const socket = client.ref as unknown as SocketLike;
+    socket.on("pong", (data) => {
+      if (data.length !== 9 || data[0] !== PING_MARK) return;
+      this.rttMs.set(client.sessionId, performance.now() - data.readDoubleLE(1));
+    });
+  }
+
+  forget(sessionId: string): void {
+    this.lastBytesWritten.delete(sessionId);
+    this.rttMs.delete(sessionId);
+  }
+
+  /** Figures since the previous sample, and a ping to every client for the next one. */
+  sample(clients: Iterable<Client>): RoomStatsSample {
+    const now = performance.now();
+    const elapsedS = Math.max(0.001, (now - this.lastSampleMs) / 1000);
+    this.lastSampleMs = now;
+    const perClient: ClientNetStats[] = [];
+    let bytesOutPerS = 0;
+    for (const client of clients) {
+      const socket = client.ref as unknown as SocketLike;
+      const written = socket._socket?.bytesWritten ?? 0;
+      const previous = this.lastBytesWritten.get(client.sessionId) ?? written;
+      this.lastBytesWritten.set(client.sessionId, written);
+      const rate = (written - previous) / elapsedS;
+      bytesOutPerS += rate;
+      perClient.push({
+        sessionId: client.sessionId,
+        rttMs: this.rttMs.get(client.sessionId) ?? null,
+        bytesOutPerS: Math.round(rate),
+        sendBufferBytes: socket.bufferedAmount,
+      });
+      const payload = Buffer.alloc(9);
+      payload[0] = PING_MARK;
+      payload.writeDoubleLE(now, 1);
+      try {
+        socket.ping(payload);
+      } catch {
+        // closing socket: no RTT this round
+      }
+    }
+    const sample: RoomStatsSample = {
+      clients: perClient,
+      bytesOutPerS: Math.round(bytesOutPerS),
+      simMicros: [...this.simMicros],
+      patchMicros: [...this.patchMicros],
+      inputs: this.inputsSinceSample,
+      patchFramesSent: this.patchFramesSinceSample,
+    };
+    this.inputsSinceSample = 0;
+    this.patchFramesSinceSample = 0;
+    this.lastClients = perClient;
+    return sample;
+  }
+
+  /** Client figures as of the last sample (at most about a second old). */
+  latestClients(): ClientNetStats[] {
+    return this.lastClients;
+  }
+
+  /** Recent tick and patch durations, oldest first, in microseconds. */
+  history(): { simMicros: number[]; patchMicros: number[] } {
+    return { simMicros: [...this.simMicros], patchMicros: [...this.patchMicros] };
+  }
+}
+
+function push(ring: number[], value: number): void {
+  ring.push(value);
+  if (ring.length > HISTORY) ring.shift();
+}

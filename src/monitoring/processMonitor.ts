@@ -1,0 +1,121 @@
+import { matchMaker, type Presence } from "@colyseus/core";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import type { Logger } from "pino";
+import type { ArenaRoom } from "../../rooms/ArenaRoom.ts";
+import type { ArenaTelemetry } from "../../rooms/settings.ts";
+import { percentile } from "../percentile.ts";
+import type { Health } from "../app.ts";
+import { ClusterView } from "./clusterView.ts";
+import type { GameMetrics, RoomSampleForMetrics } from "./metrics.ts";
+import type { ProcessSnapshot, RoomSummary } from "./processSnapshot.ts";
+
+export const STATS_CHANNEL = "gs:stats";
+const SAMPLE_INTERVAL_MS = 1_000;
+
+export interface ProcessMonitorOptions {
+  presence: () => Presence;
+  address: string;
+  health: () => Health;
+  metrics: GameMetrics | undefined;
+  logger: Logger;
+}
+
+/**
+ * Once a second: samples this process's rooms, updates its metrics, and
+ * publishes a compact snapshot through presence; listens to every process's
+ * snapshots to keep the cluster view that any process can serve.
+ */
+export class ProcessMonitor implements ArenaTelemetry {
+  readonly view = new ClusterView();
+  private readonly options: ProcessMonitorOptions;
+  private readonly roomCreatedAt = new Map<string, number>();
+  private readonly eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+  private lastCpu = process.cpuUsage();
+  private lastCpuAtMs = performance.now();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onSnapshot = (snapshot: ProcessSnapshot) => this.view.receive(snapshot, Date.now());
+
+  constructor(options: ProcessMonitorOptions) {
+    this.options = options;
+  }
+
+  // Tick and patch times reach the monitor through each room's own RoomStats.
+  onTick(): void {}
+  onPatch(): void {}
+
+  onRoomCreated(roomId: string): void {
+    this.roomCreatedAt.set(roomId, Date.now());
+  }
+
+  onRoomDisposed(roomId: string): void {
+    this.roomCreatedAt.delete(roomId);
+  }
+
+  async start(): Promise<void> {
+    this.eventLoopDelay.enable();
+    await this.options.presence().subscribe(STATS_CHANNEL, this.onSnapshot);
+    this.timer = setInterval(() => this.sampleAndPublish(), SAMPLE_INTERVAL_MS);
+    this.timer.unref();
+    this.sampleAndPublish();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.eventLoopDelay.disable();
+    this.options.presence().unsubscribe(STATS_CHANNEL, this.onSnapshot);
+  }
+
+  private sampleAndPublish(): void {
+    try {
+      const snapshot = this.snapshot();
+      void Promise.resolve(this.options.presence().publish(STATS_CHANNEL, snapshot)).catch(() => undefined);
+      this.view.recordHistory(Date.now());
+    } catch (error) {
+      this.options.logger.warn({ event: "monitor_sample_failed", err: error }, "could not sample process stats");
+    }
+  }
+
+  private snapshot(): ProcessSnapshot {
+    const health = this.options.health();
+    const now = Date.now();
+    const rooms: RoomSummary[] = [];
+    const samples = new Map<string, RoomSampleForMetrics>();
+    const allTickMicros: number[] = [];
+    let bytesOutPerS = 0;
+    for (const [roomId, createdAt] of this.roomCreatedAt) {
+      const room = matchMaker.getLocalRoomById(roomId) as ArenaRoom | undefined;
+      if (room === undefined) continue;
+      const sample = room.stats.sample(room.clients);
+      const tickMicros = sample.simMicros.map((sim, i) => sim + (sample.patchMicros[i] ?? 0));
+      allTickMicros.push(...tickMicros);
+      bytesOutPerS += sample.bytesOutPerS;
+      samples.set(roomId, { sentBytes: sample.bytesOutPerS * (SAMPLE_INTERVAL_MS / 1000), inputs: sample.inputs, patchFramesSent: sample.patchFramesSent, clients: sample.clients });
+      rooms.push({
+        roomId, roomType: room.roomName, processId: health.processId,
+        clients: room.clients.length, maxClients: room.maxClients,
+        tickP99Ms: round(percentile(tickMicros, 99) / 1000 || 0),
+        bytesOutPerS: sample.bytesOutPerS, ageS: Math.round((now - createdAt) / 1000), locked: room.locked,
+        stateSizeBytes: room.getInspectorView().stateSize,
+      });
+    }
+    const cpu = process.cpuUsage(this.lastCpu);
+    const wallMs = performance.now() - this.lastCpuAtMs;
+    this.lastCpu = process.cpuUsage();
+    this.lastCpuAtMs = performance.now();
+    const lagP99Ms = this.eventLoopDelay.percentile(99) / 1e6;
+    this.eventLoopDelay.reset();
+    const snapshot: ProcessSnapshot = {
+      processId: health.processId, address: this.options.address, ccu: health.clients, roomCount: health.rooms,
+      cpuPct: round(((cpu.user + cpu.system) / 1000 / Math.max(1, wallMs)) * 100),
+      rssBytes: process.memoryUsage.rss(), eventLoopLagP99Ms: round(lagP99Ms),
+      tickP99Ms: round(percentile(allTickMicros, 99) / 1000 || 0), bytesOutPerS,
+      draining: health.draining, redis: health.redis, load: health.load, rooms,
+    };
+    this.options.metrics?.update(snapshot, samples);
+    return snapshot;
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
