@@ -5,7 +5,6 @@ import { ArenaRoom } from "../rooms/ArenaRoom.ts";
 import { fanOutTelemetry, type ArenaSettings, type ArenaTelemetry } from "../rooms/settings.ts";
 import { TokenGuard } from "./adminAuth.ts";
 import { drain } from "./cluster/drain.ts";
-import { loadScore } from "./cluster/placement.ts";
 import { ProcessLoad } from "./cluster/processLoad.ts";
 import { ProcessRegistry } from "./cluster/processRegistry.ts";
 import { createScaling, refuseMatchmakingWhileRedisDown, type RedisHealth } from "./cluster/scaling.ts";
@@ -71,6 +70,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     staleProcessS: config.staleProcessS,
     load,
     logger,
+    gameRoomTypes: new Set(["arena"]),
     isPresenceUp: () => scaling.redisHealth() !== "down",
   });
 
@@ -87,7 +87,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       uptimeS: Math.round((performance.now() - startedAt) / 1000),
       draining: registry.draining,
       redis: scaling.redisHealth(),
-      load: Math.round(loadScore(own) * 100) / 100,
+      load: Math.round(registry.ownLoad() * 100) / 100,
     };
   };
 

@@ -48,10 +48,13 @@ describe("many processes on Redis", () => {
     await vi.waitFor(() => rooms.forEach((room, i) => expect(tickOf(room)).toBeGreaterThan(ticksBefore[i]!)), { timeout: 5_000 });
   });
 
-  it("spreads a burst of 40 new rooms over 4 processes, 10 +/- 2 each", async () => {
+  it.each([
+    ["every endpoint", 4],
+    ["one endpoint", 1],
+  ])("spreads a burst of 40 new rooms through %s over 4 processes, 10 +/- 2 each", async (_how, endpoints) => {
     redis = await startPrivateRedis();
     servers = await startCluster(4, redis.url);
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => reserveSeat(servers[i % 4]!, "create", { name: `b${i}` })));
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => reserveSeat(servers[i % endpoints]!, "create", { name: `b${i}` })));
     expect(results.every((r) => r.status === 200)).toBe(true);
     const perProcess = new Map<string, number>();
     for (const { body } of results) perProcess.set(body.processId, (perProcess.get(body.processId) ?? 0) + 1);

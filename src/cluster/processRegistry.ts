@@ -1,9 +1,11 @@
 import { matchMaker, ServerError, type Presence } from "@colyseus/core";
 import type { Logger } from "pino";
-import { chooseProcess, PendingPlacements, type ProcessRecord } from "./placement.ts";
+import { chooseProcess, loadScore, type ProcessRecord } from "./placement.ts";
 import type { ProcessLoad } from "./processLoad.ts";
 
 const PROCESSES_KEY = "gs:processes";
+/** Game rooms per process, incremented by whoever places a room there and decremented by its owner on dispose. */
+const PLACED_ROOMS_KEY = "gs:placed-rooms";
 const aliveKey = (processId: string) => `gs:alive:${processId}`;
 const PUBLISH_INTERVAL_MS = 1_000;
 
@@ -15,7 +17,9 @@ export interface ProcessRegistryOptions {
   staleProcessS: number;
   load: ProcessLoad;
   logger: Logger;
-  /** Whether presence can be used right now (false while Redis is down: publishing would only queue). */
+  /** Room types counted for placement (game rooms; a lobby costs nothing). */
+  gameRoomTypes: ReadonlySet<string>;
+  /** Whether presence can be used right now (false while Redis is down: writes would only queue). */
   isPresenceUp: () => boolean;
 }
 
@@ -25,13 +29,20 @@ export interface ProcessRegistryOptions {
  * room on the least loaded live process, and notices a process whose heartbeat
  * expired: it asks Colyseus to health-check it, which removes the listings of
  * a process that does not answer.
+ *
+ * Room counts for placement live in one presence hash that the placing
+ * process increments at once, so a burst of creates from any number of
+ * processes sees every earlier placement.
  */
 export class ProcessRegistry {
   private readonly options: ProcessRegistryOptions;
-  private readonly pending = new PendingPlacements();
   private readonly heartbeatTtlS: number;
-  private roomsCreatedTotal = 0;
+  /** This process's placements whose increment has not been acknowledged by presence yet. */
+  private readonly inFlight = new Map<string, number>();
+  private localGameRooms = 0;
   private isDraining = false;
+  private lastBusyPct = 0;
+  private lastPlacedCount: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private publishQueued = false;
   private isSweeping = false;
@@ -50,9 +61,12 @@ export class ProcessRegistry {
     this.timer.unref();
   }
 
-  /** A room was created or disposed here: publish soon, batching a burst into one write. */
+  /** A game room was created or disposed here: publish soon, batching a burst into one write. */
   noteRoomLifecycle(created: boolean): void {
-    if (created) this.roomsCreatedTotal++;
+    this.localGameRooms += created ? 1 : -1;
+    if (!created && this.options.isPresenceUp()) {
+      void Promise.resolve(this.options.presence().hincrby(PLACED_ROOMS_KEY, this.options.processId(), -1)).catch(() => undefined);
+    }
     if (this.publishQueued) return;
     this.publishQueued = true;
     setImmediate(() => {
@@ -70,7 +84,6 @@ export class ProcessRegistry {
     return this.isDraining;
   }
 
-  /** This process's record as published. */
   ownRecord(): ProcessRecord {
     return {
       processId: this.options.processId(),
@@ -78,13 +91,16 @@ export class ProcessRegistry {
       rooms: matchMaker.stats.local.roomCount,
       ccu: matchMaker.stats.local.ccu,
       tickBusyPct: this.lastBusyPct,
-      roomsCreatedTotal: this.roomsCreatedTotal,
       isDraining: this.isDraining,
       updatedAtMs: Date.now(),
     };
   }
 
-  private lastBusyPct = 0;
+  /** This process's placement score (room equivalents). */
+  ownLoad(): number {
+    const own = this.ownRecord();
+    return loadScore({ placedRooms: this.localGameRooms, ccu: own.ccu, tickBusyPct: own.tickBusyPct });
+  }
 
   async publishNow(): Promise<void> {
     if (!this.options.isPresenceUp()) return;
@@ -94,9 +110,27 @@ export class ProcessRegistry {
     try {
       await presence.hset(PROCESSES_KEY, processId, JSON.stringify(this.ownRecord()));
       await presence.setex(aliveKey(processId), "1", this.heartbeatTtlS);
+      await this.correctPlacedCount(presence, processId);
     } catch (error) {
       this.options.logger.warn({ event: "process_publish_failed", err: error }, "could not publish process record");
     }
+  }
+
+  /**
+   * A placement whose room never got created (its onCreate threw), or a room
+   * created outside placement, leaves the shared count off. A placement
+   * resolves within milliseconds, so a count that differs from the rooms
+   * really running here and has not moved for a whole publish interval is
+   * drift: fix it by the difference (an increment racing this keeps its +1).
+   */
+  private async correctPlacedCount(presence: Presence, processId: string): Promise<void> {
+    const placed = Number((await presence.hget(PLACED_ROOMS_KEY, processId)) ?? 0);
+    if (placed !== this.localGameRooms && placed === this.lastPlacedCount) {
+      await presence.hincrby(PLACED_ROOMS_KEY, processId, this.localGameRooms - placed);
+      this.lastPlacedCount = undefined;
+      return;
+    }
+    this.lastPlacedCount = placed;
   }
 
   /** Records of processes whose heartbeat is alive, this one included. */
@@ -109,11 +143,26 @@ export class ProcessRegistry {
   }
 
   /** Colyseus' `selectProcessIdToCreateRoom`: the least loaded live process that is not draining. */
-  readonly selectProcessIdToCreateRoom = async (): Promise<string> => {
-    const chosen = chooseProcess(await this.liveRecords(), this.pending, Date.now());
-    if (chosen !== undefined) return chosen.processId;
-    if (!this.isDraining) return this.options.processId(); // before the first records land
-    throw new ServerError(503, "no game server process can take a new room right now");
+  readonly selectProcessIdToCreateRoom = async (roomName: string): Promise<string> => {
+    const presence = this.options.presence();
+    const [records, counts] = await Promise.all([this.liveRecords(), presence.hgetall(PLACED_ROOMS_KEY)]);
+    const placed = new Map(Object.entries(counts ?? {}).map(([id, n]) => [id, Number(n)]));
+    const chosen = chooseProcess(records, placed, this.inFlight);
+    if (chosen === undefined) {
+      if (this.isDraining) throw new ServerError(503, "no game server process can take a new room right now");
+      return this.options.processId(); // before the first records land
+    }
+    if (this.options.gameRoomTypes.has(roomName)) {
+      this.inFlight.set(chosen.processId, (this.inFlight.get(chosen.processId) ?? 0) + 1);
+      try {
+        await presence.hincrby(PLACED_ROOMS_KEY, chosen.processId, 1);
+      } finally {
+        const left = (this.inFlight.get(chosen.processId) ?? 1) - 1;
+        if (left === 0) this.inFlight.delete(chosen.processId);
+        else this.inFlight.set(chosen.processId, left);
+      }
+    }
+    return chosen.processId;
   };
 
   /** Health-checks processes whose heartbeat expired; Colyseus removes the listings of those that do not answer. */
@@ -130,6 +179,7 @@ export class ProcessRegistry {
         const isAlive = await matchMaker.healthCheckProcessId(otherId);
         if (isAlive) continue;
         await presence.hdel(PROCESSES_KEY, otherId);
+        await presence.hdel(PLACED_ROOMS_KEY, otherId);
         const record = JSON.parse(json) as ProcessRecord;
         logger.warn({ event: "process_removed", processId: otherId, address: record.address }, "stale process removed");
       }
@@ -140,13 +190,14 @@ export class ProcessRegistry {
     }
   }
 
-  /** Stops publishing and removes this process's record and heartbeat. */
+  /** Stops publishing and removes this process's record, count and heartbeat. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     if (!this.options.isPresenceUp()) return;
     const presence = this.options.presence();
     const processId = this.options.processId();
     await presence.hdel(PROCESSES_KEY, processId);
+    await presence.hdel(PLACED_ROOMS_KEY, processId);
     presence.del(aliveKey(processId));
   }
 }
