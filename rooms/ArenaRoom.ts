@@ -8,6 +8,7 @@ import {
   addPlayer, applyInput, createWorld, removePlayer, stepWorld,
   type SimEntity, type SimEvent, type TargetView, type World,
 } from "../src/sim/world.ts";
+import { guardFrames, sendBufferBytes, terminate } from "./clientGuard.ts";
 import { InterestManager } from "./interest.ts";
 import { rewindMsOf, rewindTargetView } from "./lagCompensation.ts";
 import { DirectMessageRequest, parseJoinOptions, RenameMessage } from "./joinOptions.ts";
@@ -21,6 +22,8 @@ import { createWirePlayer, createWireProjectile, writePlayer } from "./stateSync
 const MAX_INPUTS_PER_TICK = 2;
 /** Every this many points, a player's score is announced to every arena on every process. */
 const SCORE_MILESTONE = 10;
+/** A slow client closed for its send buffer gets this long to take the close frame before its socket is ended. */
+const SLOW_CLIENT_GRACE_MS = 1_000;
 
 /**
  * The `arena` room: a thin adapter between Colyseus and the pure simulation
@@ -57,6 +60,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   private interest!: InterestManager;
   private targetView!: TargetView;
   private failedTicksInARow = 0;
+  /** Clients this room closed on purpose: their drop is not a network blip, so no seat is held. */
+  private readonly closedOnPurpose = new Set<string>();
   private messaging!: PlayerMessaging;
 
   onCreate(options: { settings: ArenaSettings; mode?: unknown }) {
@@ -68,6 +73,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.world = createWorld(seed, this.settings.tickHz, ARENA_LEVEL);
     this.interest = new InterestManager(this.settings.viewRadiusUnits);
     this.maxClients = this.settings.maxClients;
+    this.maxMessagesPerSecond = this.settings.maxMessagesPerSecond;
+    this["_onMessage"] = guardFrames(this["_onMessage"].bind(this), (client, reason) => this.refuse(client, reason));
     this.patchRate = 1000 / this.settings.patchHz;
     this.state.tickHz = this.settings.tickHz;
     const rewind = this.allowRewindState({ maxRewindMs: this.settings.maxRewindMs });
@@ -100,7 +107,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     // Only a transport-level drop (1xxx) or a transient close gets its seat held.
     // Deliberate 4xxx closes (invalid message, room failure, shutdown) go on to onLeave.
     const isTransient = code === undefined || code < 4000 || code === CLOSE_CODES.MAY_TRY_RECONNECT;
-    if (!isTransient || this.settings.reconnectGraceS === 0) return;
+    if (!isTransient || this.settings.reconnectGraceS === 0 || this.closedOnPurpose.has(client.sessionId)) return;
     const wire = this.state.players.get(client.sessionId);
     if (wire !== undefined) wire.isConnected = false;
     // Rejects on expiry (Colyseus then calls onLeave) or when the room is disposing.
@@ -118,6 +125,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   onLeave(client: Client, code?: number) {
     const wire = this.state.players.get(client.sessionId);
     removePlayer(this.world, client.sessionId);
+    this.closedOnPurpose.delete(client.sessionId);
     this.messaging.removePlayer(client.sessionId);
     this.stats.forget(client.sessionId);
     if (wire !== undefined) {
@@ -154,6 +162,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const started = performance.now();
     try {
       for (const client of this.clients) {
+        if (this.isTooSlow(client)) continue;
         if (client.view !== undefined) this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
       }
     } catch (error) {
@@ -180,6 +189,30 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       roomId: this.roomId, roomType: this.roomName, clients,
       tick: this.stats.history(), stateSizeBytes: inspector.stateSize, state: this.state.toJSON(),
     };
+  }
+
+  /**
+   * Backpressure: a client whose socket holds more unsent data than the hard
+   * limit is closed, so one slow reader can neither grow memory without bound
+   * nor slow the tick; past a quarter of it, it is counted as lagging.
+   */
+  private isTooSlow(client: Client): boolean {
+    const buffered = sendBufferBytes(client);
+    if (buffered <= this.settings.maxClientBufferBytes / 4) return false;
+    this.stats.noteLagging(client.sessionId);
+    if (buffered <= this.settings.maxClientBufferBytes) return false;
+    this.log.warn({ event: "slow_client_closed", sessionId: client.sessionId, bufferedBytes: buffered }, "client not reading, closed");
+    this.closedOnPurpose.add(client.sessionId);
+    client.leave(CLOSE_CODES.SLOW_CLIENT);
+    this.clock.setTimeout(() => terminate(client), SLOW_CLIENT_GRACE_MS);
+    return true;
+  }
+
+  private refuse(client: Client, reason: string): void {
+    this.log.warn({ event: "client_refused", sessionId: client.sessionId, reason }, "invalid frame, client closed");
+    this.stats.noteRefused();
+    this.closedOnPurpose.add(client.sessionId);
+    client.leave(CLOSE_CODES.INVALID_MESSAGE);
   }
 
   private step(): void {

@@ -24,6 +24,10 @@ export interface RoomStatsSample {
   patchMicros: number[];
   inputs: number;
   patchFramesSent: number;
+  /** Clients seen past the soft send-buffer limit since the last sample. */
+  laggingClients: number;
+  /** Clients closed for invalid frames since the last sample. */
+  refusedClients: number;
 }
 
 const HISTORY = 120;
@@ -43,6 +47,8 @@ export class RoomStats {
   private inputsSinceSample = 0;
   private patchFramesSinceSample = 0;
   private lastClients: ClientNetStats[] = [];
+  private readonly lagging = new Set<string>();
+  private refusedSinceSample = 0;
 
   recordTick(micros: number, inputs: number): void {
     push(this.simMicros, micros);
@@ -52,6 +58,14 @@ export class RoomStats {
   recordPatch(micros: number, clients: number): void {
     push(this.patchMicros, micros);
     this.patchFramesSinceSample += clients;
+  }
+
+  noteLagging(sessionId: string): void {
+    this.lagging.add(sessionId);
+  }
+
+  noteRefused(): void {
+    this.refusedSinceSample++;
   }
 
   /** Starts measuring a client's round trip: answers to our pings carry their send time. */
@@ -104,9 +118,13 @@ export class RoomStats {
       patchMicros: [...this.patchMicros],
       inputs: this.inputsSinceSample,
       patchFramesSent: this.patchFramesSinceSample,
+      laggingClients: this.lagging.size,
+      refusedClients: this.refusedSinceSample,
     };
     this.inputsSinceSample = 0;
     this.patchFramesSinceSample = 0;
+    this.lagging.clear();
+    this.refusedSinceSample = 0;
     this.lastClients = perClient;
     return sample;
   }

@@ -8,6 +8,8 @@ export interface ArenaSettings {
   viewRadiusUnits: number;
   reconnectGraceS: number;
   maxRewindMs: number;
+  maxClientBufferBytes: number;
+  maxMessagesPerSecond: number;
   logger: Logger;
   telemetry: ArenaTelemetry;
 }

@@ -14,6 +14,9 @@ import { GameMetrics } from "./monitoring/metrics.ts";
 import { ProcessMonitor } from "./monitoring/processMonitor.ts";
 import { mountWebClient } from "./webClient.ts";
 
+/** Bigger client frames close the socket with 1009 (message too big). */
+export const MAX_CLIENT_FRAME_BYTES = 1_024;
+
 export interface AppDeps {
   logger: Logger;
   /** Extra telemetry sink (benchmarks); the app always feeds its own load tracker. */
@@ -94,7 +97,8 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   const monitor = new ProcessMonitor({ presence: () => matchMaker.presence, address, health, metrics, logger });
 
   const server = new Server({
-    transport: new WebSocketTransport(),
+    // The largest legitimate client frame is a direct message (200 characters): under 1 KiB.
+    transport: new WebSocketTransport({ maxPayload: MAX_CLIENT_FRAME_BYTES }),
     presence: scaling.presence,
     driver: scaling.driver,
     // Only meaningful with several processes: the seat reservation then names this process.
@@ -133,6 +137,8 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     viewRadiusUnits: config.viewRadiusUnits,
     reconnectGraceS: config.reconnectGraceS,
     maxRewindMs: config.maxRewindMs,
+    maxClientBufferBytes: config.maxClientBufferBytes,
+    maxMessagesPerSecond: config.maxMessagesPerSecond,
     logger,
     telemetry: fanOutTelemetry(...[load, monitor, metrics, deps.telemetry].filter((t): t is ArenaTelemetry => t !== undefined)),
   };

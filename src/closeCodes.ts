@@ -8,7 +8,11 @@ export const CLOSE_CODES = {
   CONSENTED: 4000,
   /** The process is shutting down; rejoin through matchmaking. */
   SERVER_SHUTDOWN: 4001,
-  /** The client sent a message that failed validation, an unknown message type, or bytes that do not decode. */
+  /**
+   * The client sent a message that failed validation, an unknown message type or frame, bytes
+   * that do not decode, or more than MAX_MESSAGES_PER_SECOND messages in a second (Colyseus'
+   * flood check shares this code).
+   */
   INVALID_MESSAGE: 4002,
   /** A reconnection was attempted after the seat expired. */
   FAILED_TO_RECONNECT: 4003,
@@ -20,6 +24,8 @@ export const CLOSE_CODES = {
   ROOM_CLOSED_BY_OPERATOR: 4101,
   /** An operator removed this client from the monitoring panel. */
   KICKED_BY_OPERATOR: 4102,
+  /** The client did not read its socket: its unsent data passed MAX_CLIENT_BUFFER_BYTES. */
+  SLOW_CLIENT: 4103,
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;
@@ -28,4 +34,10 @@ export type CloseCodeName = keyof typeof CLOSE_CODES;
 export const ERROR_CODES = {
   /** Join options that cannot be used (e.g. an unknown `mode`); Colyseus' MATCHMAKE_INVALID_CRITERIA. */
   INVALID_JOIN_OPTIONS: 521,
+  /** JOIN_SECRET is set and the join token is missing, forged or expired; Colyseus' AUTH_FAILED. */
+  AUTH_FAILED: 525,
+  /** Every process is at MAX_ROOMS_PER_PROCESS or MAX_CLIENTS_PER_PROCESS (or draining). */
+  SERVER_FULL: 503,
+  /** Redis is down: matchmaking cannot read or write the shared listings. */
+  MATCHMAKING_UNAVAILABLE: 503,
 } as const;

@@ -7,7 +7,8 @@ describe("loadConfig", () => {
       port: 2567, host: "0.0.0.0", tickHz: 30, patchHz: 20, arenaMaxClients: 64,
       viewRadiusUnits: 40, reconnectGraceS: 10, maxRewindMs: 250, logLevel: "info",
       redisUrl: undefined, publicAddress: undefined, drainTimeoutS: 30, staleProcessS: 6, adminToken: undefined,
-      metricsToken: undefined, isMetricsEnabled: true,
+      metricsToken: undefined, isMetricsEnabled: true, maxClientBufferBytes: 1_048_576, maxMessagesPerSecond: 90,
+      maxRoomsPerProcess: 500, maxClientsPerProcess: 5_000, joinSecret: undefined,
     });
   });
 
@@ -44,6 +45,11 @@ describe("loadConfig", () => {
     ["ADMIN_TOKEN", "short", "ADMIN_TOKEN=\"short\" is invalid: expected at least 16 non-space characters"],
     ["METRICS_TOKEN", "has space in it right", "METRICS_TOKEN=\"has space in it right\" is invalid: expected at least 16 non-space characters"],
     ["METRICS", "maybe", "METRICS=\"maybe\" is invalid: expected one of on, off"],
+    ["MAX_CLIENT_BUFFER_BYTES", "1kb", "MAX_CLIENT_BUFFER_BYTES=\"1kb\" is invalid: expected an integer from 16384 to 67108864"],
+    ["MAX_MESSAGES_PER_SECOND", "5", "MAX_MESSAGES_PER_SECOND=\"5\" is invalid: expected an integer from 40 to 10000"],
+    ["MAX_ROOMS_PER_PROCESS", "0", "MAX_ROOMS_PER_PROCESS=\"0\" is invalid: expected an integer from 1 to 100000"],
+    ["MAX_CLIENTS_PER_PROCESS", "lots", "MAX_CLIENTS_PER_PROCESS=\"lots\" is invalid: expected an integer from 1 to 1000000"],
+    ["JOIN_SECRET", "too-short", "JOIN_SECRET=\"too-short\" is invalid: expected at least 32 non-space characters"],
   ])("%s=%s is refused with a message naming it", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
   });

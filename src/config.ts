@@ -33,6 +33,16 @@ export interface Config {
   metricsToken: string | undefined;
   /** Prometheus metrics and per-room stats collection. */
   isMetricsEnabled: boolean;
+  /** A client whose unsent data passes this is closed (a quarter of it marks it lagging). */
+  maxClientBufferBytes: number;
+  /** A client sending more messages (inputs included) in one second is closed. */
+  maxMessagesPerSecond: number;
+  /** Placement skips a process at this many game rooms. */
+  maxRoomsPerProcess: number;
+  /** A process at this many clients stops taking players (its rooms lock; placement skips it). */
+  maxClientsPerProcess: number;
+  /** Set: joining needs an HS256 token signed with it; unset: anonymous play. */
+  joinSecret: string | undefined;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -110,6 +120,11 @@ export function loadConfig(env: Env): Readonly<Config> {
     adminToken: optionalMatching(env, "ADMIN_TOKEN", /^\S{16,}$/, "at least 16 non-space characters"),
     metricsToken: optionalMatching(env, "METRICS_TOKEN", /^\S{16,}$/, "at least 16 non-space characters"),
     isMetricsEnabled: oneOf(env, "METRICS", "on", ["on", "off"] as const) === "on",
+    maxClientBufferBytes: integer(env, "MAX_CLIENT_BUFFER_BYTES", 1_048_576, 16_384, 67_108_864),
+    maxMessagesPerSecond: integer(env, "MAX_MESSAGES_PER_SECOND", Math.max(60, tickHz * 3), tickHz + 10, 10_000),
+    maxRoomsPerProcess: integer(env, "MAX_ROOMS_PER_PROCESS", 500, 1, 100_000),
+    maxClientsPerProcess: integer(env, "MAX_CLIENTS_PER_PROCESS", 5_000, 1, 1_000_000),
+    joinSecret: optionalMatching(env, "JOIN_SECRET", /^\S{32,}$/, "at least 32 non-space characters"),
   };
   return Object.freeze(config);
 }

@@ -7,6 +7,8 @@ export interface RoomSampleForMetrics {
   sentBytes: number;
   inputs: number;
   patchFramesSent: number;
+  laggingClients: number;
+  refusedClients: number;
   clients: ClientNetStats[];
 }
 
@@ -66,6 +68,13 @@ export class GameMetrics implements ArenaTelemetry {
   private readonly stateSize = new Gauge({
     name: "gameserver_state_size_max_bytes", help: "Largest full-state size of a room.", labelNames: LABELS, registers: [this.registry],
   });
+  private readonly laggingClients = new Gauge({
+    name: "gameserver_lagging_clients", help: "Clients past a quarter of MAX_CLIENT_BUFFER_BYTES in the last second.",
+    labelNames: LABELS, registers: [this.registry],
+  });
+  private readonly refusedClients = new Counter({
+    name: "gameserver_refused_clients_total", help: "Clients closed for sending invalid frames.", labelNames: LABELS, registers: [this.registry],
+  });
   private readonly draining = new Gauge({ name: "gameserver_draining", help: "1 while this process drains.", registers: [this.registry] });
   private readonly redisUp = new Gauge({
     name: "gameserver_redis_up", help: "1 when Redis answers, 0 when it is down (absent when embedded).", registers: [this.registry],
@@ -106,6 +115,7 @@ export class GameMetrics implements ArenaTelemetry {
     this.clients.reset();
     this.sendBufferMax.reset();
     this.stateSize.reset();
+    this.laggingClients.reset();
     const maxBuffer = new Map<string, number>();
     const maxState = new Map<string, number>();
     for (const room of snapshot.rooms) {
@@ -118,6 +128,8 @@ export class GameMetrics implements ArenaTelemetry {
       this.sentBytes.inc(labels, sample.sentBytes);
       this.messagesIn.inc(labels, sample.inputs);
       this.messagesOut.inc(labels, sample.patchFramesSent);
+      this.laggingClients.inc(labels, sample.laggingClients);
+      this.refusedClients.inc(labels, sample.refusedClients);
       for (const client of sample.clients) {
         this.clientSentBytesPerSecond.observe(labels, client.bytesOutPerS);
         if (client.rttMs !== null) this.clientRttSeconds.observe(labels, client.rttMs / 1000);

@@ -89,7 +89,7 @@ export class ProcessMonitor implements ArenaTelemetry {
       const tickMicros = sample.simMicros.map((sim, i) => sim + (sample.patchMicros[i] ?? 0));
       allTickMicros.push(...tickMicros);
       bytesOutPerS += sample.bytesOutPerS;
-      samples.set(roomId, { sentBytes: sample.bytesOutPerS * (SAMPLE_INTERVAL_MS / 1000), inputs: sample.inputs, patchFramesSent: sample.patchFramesSent, clients: sample.clients });
+      samples.set(roomId, { ...sample, sentBytes: sample.bytesOutPerS * (SAMPLE_INTERVAL_MS / 1000) });
       rooms.push({
         roomId, roomType: room.roomName, processId: health.processId,
         clients: room.clients.length, maxClients: room.maxClients,

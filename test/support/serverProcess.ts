@@ -57,23 +57,21 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     stdio: ["ignore", "pipe", "inherit"],
   });
   const logs: Record<string, unknown>[] = [];
-  const listening = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server did not start within 15 s")), 15_000);
-    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      logs.push(entry);
-      if (entry.event === "listening") {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  try {
-    await listening;
-  } catch (error) {
-    child.kill("SIGKILL");
-    throw error;
+  createInterface({ input: child.stdout! }).on("line", (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
+  // Ready once /healthz answers (whatever LOG_LEVEL hides); bounded by a deadline.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early with ${child.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error("server did not start within 15 s");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return {
     port,

@@ -1,0 +1,99 @@
+import { Client, type Room } from "@colyseus/sdk";
+import { pack } from "msgpackr";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { nextInt } from "../src/sim/rng.ts";
+import { connectRaw, type RawClient } from "./support/rawClient.ts";
+import { startServer, type RunningServer } from "./support/serverProcess.ts";
+
+const ROOM_DATA = 13;
+const ROOM_INPUT_RELIABLE = 19;
+const INVALID_MESSAGE = 4002;
+const MESSAGE_TOO_BIG = 1009;
+
+let server: RunningServer | undefined;
+const raws: RawClient[] = [];
+let rooms: Room[] = [];
+afterEach(async () => {
+  for (const raw of raws.splice(0)) raw.ws.terminate();
+  await Promise.all(rooms.map((r) => r.leave().catch(() => undefined)));
+  rooms = [];
+  await server?.stop();
+  server = undefined;
+});
+
+/** A ROOM_DATA frame: code, type as a msgpack-style string, msgpack payload. */
+function roomData(type: string, payload: unknown): Buffer {
+  const name = Buffer.from(type);
+  return Buffer.concat([Buffer.from([ROOM_DATA, 0xa0 | name.length]), name, pack(payload)]);
+}
+
+/** One seeded garbage frame of a random kind, and the close code it must earn. */
+function garbage(rng: { rngState: number }, mayBeOversized = true): { frame: Buffer; expectedCode: number } {
+  const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => nextInt(rng, 256)));
+  switch (nextInt(rng, mayBeOversized ? 6 : 5)) {
+    case 0: { // random bytes whose first byte is no client frame type
+      const frame = randomBytes(1 + nextInt(rng, 300));
+      frame[0] = [0, 1, 5, 11, 14, 15, 22, 31][nextInt(rng, 8)]!;
+      return { frame, expectedCode: INVALID_MESSAGE };
+    }
+    case 1: // a truncated input frame
+      return { frame: Buffer.concat([Buffer.from([ROOM_INPUT_RELIABLE, 0xff]), randomBytes(nextInt(rng, 3))]), expectedCode: INVALID_MESSAGE };
+    case 2: // a known message with the wrong types
+      return { frame: roomData("rename", { name: nextInt(rng, 1000) }), expectedCode: INVALID_MESSAGE };
+    case 3: // an unknown message type
+      return { frame: roomData("teleport", { x: 1, y: 2 }), expectedCode: INVALID_MESSAGE };
+    case 4: // a known type whose payload is not msgpack at all
+      return { frame: Buffer.concat([Buffer.from([ROOM_DATA, 0xa6]), Buffer.from("rename"), Buffer.from([0xc1, 0xc1])]), expectedCode: INVALID_MESSAGE };
+    default: // bigger than any legitimate message
+      return { frame: randomBytes(2_000 + nextInt(rng, 4_000)), expectedCode: MESSAGE_TOO_BIG };
+  }
+}
+
+describe("hostile clients", () => {
+  it("fuzz: each garbage-sending connection is closed with its documented code; a good client keeps its patch rate", async () => {
+    server = await startServer({ LOG_LEVEL: "error" });
+    const good = await new Client(server.wsUrl).joinOrCreate("arena", { mode: "fuzz", name: "good" });
+    rooms.push(good);
+    let patches = 0;
+    good.onStateChange(() => patches++);
+
+    const rng = { rngState: 20261125 };
+    const connections = 120;
+    const framesPerConnection = 25;
+    const deadline = Date.now() + 60_000;
+    const startedAt = Date.now();
+    const patchesAtStart = patches;
+    let framesSent = 0;
+    for (let i = 0; i < connections && Date.now() < deadline; i++) {
+      const raw = await connectRaw(server, { mode: "fuzz" });
+      raws.push(raw);
+      const first = garbage(rng);
+      raw.ws.send(first.frame);
+      framesSent++;
+      // More garbage right behind it, as a hostile client would, until the server's close lands
+      // (not oversized: the socket's own 1009 could then overtake the close the first frame earned).
+      for (let f = 1; f < framesPerConnection && raw.ws.readyState === raw.ws.OPEN; f++, framesSent++) raw.ws.send(garbage(rng, false).frame);
+      expect(await raw.closed).toBe(first.expectedCode);
+    }
+    const seconds = (Date.now() - startedAt) / 1000;
+    expect(framesSent).toBeGreaterThan(1_000);
+    expect(good.connection.isOpen).toBe(true);
+    // 20 patches a second is the normal rate; allow for scheduling noise on a busy machine.
+    expect((patches - patchesAtStart) / seconds).toBeGreaterThan(15);
+    expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
+  });
+
+  it("flood: a client over MAX_MESSAGES_PER_SECOND is closed, another is untouched", async () => {
+    server = await startServer({ LOG_LEVEL: "error", MAX_MESSAGES_PER_SECOND: "60" });
+    const bystander = await new Client(server.wsUrl).joinOrCreate("arena", { mode: "flood", name: "calm" });
+    rooms.push(bystander);
+    const flooder = await connectRaw(server, { mode: "flood" });
+    raws.push(flooder);
+    const ping = Buffer.from([18]);
+    for (let i = 0; i < 200 && flooder.ws.readyState === flooder.ws.OPEN; i++) flooder.ws.send(ping);
+    expect(await flooder.closed).toBe(INVALID_MESSAGE);
+    const tick = (bystander.state as { tick: number }).tick;
+    await vi.waitFor(() => expect((bystander.state as { tick: number }).tick).toBeGreaterThan(tick + 10), { timeout: 3_000 });
+    expect(bystander.connection.isOpen).toBe(true);
+  });
+});
