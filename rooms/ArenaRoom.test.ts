@@ -127,6 +127,18 @@ describe("arena room", () => {
     expect(worldOf(room).players.has(sessionId)).toBe(true);
   });
 
+  it("a reconnection token works once: another connection cannot reuse it", async () => {
+    const { room, clients: [alice] } = await arenaWithClients("alice");
+    alice!.reconnection.minUptime = 0;
+    const usedToken = alice!.reconnectionToken;
+    const reconnected = new Promise<void>((resolve) => alice!.onReconnect(() => resolve()));
+    dropConnection(room, alice!.sessionId);
+    await reconnected;
+    expect(alice!.reconnectionToken).not.toBe(usedToken);
+    await expect(colyseus.sdk.reconnect(usedToken)).rejects.toBeDefined();
+    expect(room.clients.length).toBe(1);
+  });
+
   it("removes a dropped player's entity when the grace expires", async () => {
     const { room, clients: [alice] } = await arenaWithClients("alice");
     alice!.reconnection.enabled = false;

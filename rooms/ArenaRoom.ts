@@ -9,6 +9,7 @@ import {
   type SimEntity, type SimEvent, type TargetView, type World,
 } from "../src/sim/world.ts";
 import { guardFrames, sendBufferBytes, terminate } from "./clientGuard.ts";
+import { checkJoinToken, type JoinIdentity } from "./joinToken.ts";
 import { InterestManager } from "./interest.ts";
 import { rewindMsOf, rewindTargetView } from "./lagCompensation.ts";
 import { DirectMessageRequest, parseJoinOptions, RenameMessage } from "./joinOptions.ts";
@@ -47,7 +48,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     /** A request: resolves { delivered: true } or rejects with "not online". */
     dm: validate(DirectMessageRequest, async (client: Client, message, ctx) => {
       const fromName = this.world.players.get(client.sessionId)?.name ?? "";
-      const outcome = await this.messaging.sendDirect(message.to, { from: client.sessionId, fromName, text: message.text });
+      const from = this.playerIds.get(client.sessionId) ?? client.sessionId;
+      const outcome = await this.messaging.sendDirect(message.to, { from, fromName, text: message.text });
       return outcome.delivered ? ctx.resolve(outcome) : ctx.reject(outcome.reason);
     }),
   };
@@ -62,6 +64,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   private failedTicksInARow = 0;
   /** Clients this room closed on purpose: their drop is not a network blip, so no seat is held. */
   private readonly closedOnPurpose = new Set<string>();
+  /** sessionId -> player id (the token's subject, or the session id for anonymous play). */
+  private readonly playerIds = new Map<string, string>();
   private messaging!: PlayerMessaging;
 
   onCreate(options: { settings: ArenaSettings; mode?: unknown }) {
@@ -81,24 +85,36 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     rewind.attachAll(this.state.players, { fields: ["x", "y"], mode: "snapshot" });
     this.targetView = rewindTargetView(rewind, (id) => this.state.players.get(id), () => this.clock.elapsedTime);
     this.messaging = new PlayerMessaging(
-      this.presence, this.roomName, (playerId) => this.clients.getById(playerId), (type, message) => this.broadcast(type, message));
+      this.presence, this.roomName, (sessionId) => this.clients.getById(sessionId), (type, message) => this.broadcast(type, message));
     void this.messaging.start();
     this.setFixedTimestep(() => this.step(), this.settings.tickHz);
     this.settings.telemetry.onRoomCreated?.(this.roomId, this.roomName);
     this.log.info({ event: "room_created", seed, tickHz: this.settings.tickHz }, "room created");
   }
 
-  onJoin(client: Client, options: unknown) {
+  /** With JOIN_SECRET set, a join needs a valid token (Authorization header or `token` option). */
+  async onAuth(_client: Client, options: { token?: unknown } | undefined, context: { token?: string }): Promise<JoinIdentity | true> {
+    if (this.settings.joinSecret === undefined) return true;
+    const check = await checkJoinToken(this.settings.joinSecret, context.token ?? options?.token);
+    if (!check.ok) throw new ServerError(ERROR_CODES.AUTH_FAILED, check.reason);
+    return check.identity;
+  }
+
+  onJoin(client: Client, options: unknown, auth?: JoinIdentity | true) {
     const parsed = parseJoinOptions(options);
     if (!parsed.ok) throw new ServerError(ERROR_CODES.INVALID_JOIN_OPTIONS, parsed.reason);
-    const name = parsed.value.name ?? `player-${client.sessionId.slice(0, 4)}`;
+    const identity = auth === true ? undefined : auth;
+    // A signed name wins over the one in the options; anonymous players are known by their session.
+    const name = identity?.name ?? parsed.value.name ?? `player-${client.sessionId.slice(0, 4)}`;
+    const playerId = identity?.playerId ?? client.sessionId;
+    this.playerIds.set(client.sessionId, playerId);
     const sim = addPlayer(this.world, client.sessionId, name);
-    const wire = createWirePlayer(sim);
+    const wire = createWirePlayer(sim, playerId);
     this.state.players.set(client.sessionId, wire);
     client.view = new StateView();
     client.view.add(wire, OWNER_VIEW_TAG);
     this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
-    void this.messaging.addPlayer(client.sessionId);
+    void this.messaging.addPlayer(playerId, client.sessionId);
     this.stats.watch(client);
     this.log.info({ event: "player_joined", sessionId: client.sessionId, name }, "player joined");
   }
@@ -126,7 +142,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const wire = this.state.players.get(client.sessionId);
     removePlayer(this.world, client.sessionId);
     this.closedOnPurpose.delete(client.sessionId);
-    this.messaging.removePlayer(client.sessionId);
+    this.messaging.removePlayer(this.playerIds.get(client.sessionId) ?? client.sessionId);
+    this.playerIds.delete(client.sessionId);
     this.stats.forget(client.sessionId);
     if (wire !== undefined) {
       this.state.players.delete(client.sessionId);
@@ -144,7 +161,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   onUncaughtException(error: RoomException, methodName: RoomMethodName) {
     const cause = error.cause instanceof ServerError ? error.cause : undefined;
-    if (cause?.code === ERROR_CODES.INVALID_JOIN_OPTIONS) {
+    if (cause?.code === ERROR_CODES.INVALID_JOIN_OPTIONS || cause?.code === ERROR_CODES.AUTH_FAILED) {
       this.log?.info({ event: "join_refused", reason: cause.message }, "join refused");
       return;
     }

@@ -15,6 +15,8 @@ export const ArenaJoinOptions = z.object({
     .max(PLAYER_NAME_MAX_CHARS, `name must be at most ${PLAYER_NAME_MAX_CHARS} characters`)
     .regex(/^[^\p{C}]+$/u, "name must not contain control characters")
     .optional(),
+  /** A join token (JOIN_SECRET set), when not sent as an Authorization header. */
+  token: z.string().max(4_096).optional(),
 });
 export type ArenaJoinOptions = z.infer<typeof ArenaJoinOptions>;
 
@@ -30,7 +32,7 @@ export function parseJoinOptions(raw: unknown): { ok: true; value: ArenaJoinOpti
 
 export const DM_TEXT_MAX_CHARS = 200;
 
-/** `room.request("dm", { to, text })`: `to` is the player id (session id) of the recipient. */
+/** `room.request("dm", { to, text })`: `to` is the recipient's player id (`playerId` in its state entity). */
 export const DirectMessageRequest = z.object({
   // Player ids are Colyseus session ids; the pattern also keeps glob characters out of channel look-ups.
   to: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "to must be a player id"),

@@ -15,7 +15,7 @@ export type DmOutcome = { delivered: true } | { delivered: false; reason: "not o
 export class PlayerMessaging {
   private readonly presence: Presence;
   private readonly roomName: string;
-  private readonly clientOf: (playerId: string) => Client | undefined;
+  private readonly clientOf: (sessionId: string) => Client | undefined;
   private readonly broadcast: (type: string, message: unknown) => void;
   private readonly playerHandlers = new Map<string, (message: DirectMessage) => void>();
   /** Per-sender chains: a sender's DMs are published in the order they were sent. */
@@ -26,7 +26,7 @@ export class PlayerMessaging {
   constructor(
     presence: Presence,
     roomName: string,
-    clientOf: (playerId: string) => Client | undefined,
+    clientOf: (sessionId: string) => Client | undefined,
     broadcast: (type: string, message: unknown) => void,
   ) {
     this.presence = presence;
@@ -40,8 +40,8 @@ export class PlayerMessaging {
     await this.presence.subscribe(roomTypeChannel(this.roomName), this.onRoomTypeEvent);
   }
 
-  async addPlayer(playerId: string): Promise<void> {
-    const handler = (message: DirectMessage) => this.clientOf(playerId)?.send("dm", message);
+  async addPlayer(playerId: string, sessionId: string): Promise<void> {
+    const handler = (message: DirectMessage) => this.clientOf(sessionId)?.send("dm", message);
     this.playerHandlers.set(playerId, handler);
     await this.presence.subscribe(playerChannel(playerId), handler);
   }

@@ -10,6 +10,8 @@ export interface ArenaSettings {
   maxRewindMs: number;
   maxClientBufferBytes: number;
   maxMessagesPerSecond: number;
+  /** Set: joins need a signed token (see joinToken.ts). */
+  joinSecret: string | undefined;
   logger: Logger;
   telemetry: ArenaTelemetry;
 }

@@ -15,8 +15,8 @@ export function writePlayer(wire: Player, sim: SimPlayer): void {
   wire.isAlive = sim.isAlive;
 }
 
-export function createWirePlayer(sim: SimPlayer): Player {
-  const wire = new Player({ name: sim.name });
+export function createWirePlayer(sim: SimPlayer, playerId: string): Player {
+  const wire = new Player({ name: sim.name, playerId });
   writePlayer(wire, sim);
   return wire;
 }

@@ -139,6 +139,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     maxRewindMs: config.maxRewindMs,
     maxClientBufferBytes: config.maxClientBufferBytes,
     maxMessagesPerSecond: config.maxMessagesPerSecond,
+    joinSecret: config.joinSecret,
     logger,
     telemetry: fanOutTelemetry(...[load, monitor, metrics, deps.telemetry].filter((t): t is ArenaTelemetry => t !== undefined)),
   };

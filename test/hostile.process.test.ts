@@ -83,6 +83,42 @@ describe("hostile clients", () => {
     expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
   });
 
+  it("slow reader: closed at the send-buffer limit, memory bounded, the room's tick within budget", async () => {
+    const limit = 65_536;
+    server = await startServer({ MAX_CLIENT_BUFFER_BYTES: String(limit) });
+    const slow = await connectRaw(server, { mode: "slow" });
+    raws.push(slow);
+    const good = await new Client(server.wsUrl).joinById(slow.reservation.roomId, { name: "reader" });
+    rooms.push(good);
+    // Stop reading: the kernel buffers fill, then the server's own send buffer grows.
+    (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+
+    // Announcements (about 500 bytes each) to every client push bytes at the slow one fast.
+    const text = "x".repeat(480);
+    const isClosedOnServer = () => server!.logs.some((l) => l.event === "slow_client_closed" && l.sessionId === slow.reservation.sessionId);
+    const deadline = Date.now() + 45_000;
+    let announcements = 0;
+    while (!isClosedOnServer() && Date.now() < deadline) {
+      await Promise.all(Array.from({ length: 20 }, () => fetch(`${server!.httpUrl}/admin/api/announce`, {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }),
+      })));
+      announcements += 20;
+    }
+    const closing = server.logs.find((l) => l.event === "slow_client_closed" && l.sessionId === slow.reservation.sessionId);
+    expect(closing).toBeDefined();
+    // The bound: the limit plus what one patch interval can add before the next check.
+    expect(closing!.bufferedBytes as number).toBeLessThanOrEqual(limit + 32_768);
+    expect(announcements).toBeGreaterThan(0);
+
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect([4103, 1006]).toContain(await slow.closed);
+    expect(good.connection.isOpen).toBe(true);
+    const detail = await (await fetch(`${server.httpUrl}/admin/api/rooms/${slow.reservation.roomId}`)).json();
+    const ticks = (detail.tick.simMicros as number[]).slice().sort((a, b) => a - b);
+    expect(ticks[Math.floor(ticks.length * 0.99)]! / 1000).toBeLessThan(1000 / 30);
+    expect(detail.clients.map((c: { name: string }) => c.name)).toEqual(["reader"]);
+  });
+
   it("flood: a client over MAX_MESSAGES_PER_SECOND is closed, another is untouched", async () => {
     server = await startServer({ LOG_LEVEL: "error", MAX_MESSAGES_PER_SECOND: "60" });
     const bystander = await new Client(server.wsUrl).joinOrCreate("arena", { mode: "flood", name: "calm" });

@@ -13,6 +13,8 @@ export const OWNER_VIEW_TAG = 1;
 
 export const Player = schema({
   name: t.string().default(""),
+  /** Whom to address a direct message to: the join token's player id, or the session id for anonymous play. */
+  playerId: t.string().default(""),
   x: t.uint16().default(0),
   y: t.uint16().default(0),
   /** Radians, 8 bits: enough to draw the gun; shots use the 16-bit input angle. */
