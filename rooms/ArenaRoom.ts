@@ -92,6 +92,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.log.info({ event: "room_created", seed, tickHz: this.settings.tickHz }, "room created");
   }
 
+  /** Full when the room is, or when the whole process is at its client cap (then matchmaking looks elsewhere). */
+  hasReachedMaxClients(): boolean {
+    return super.hasReachedMaxClients() || (this.settings !== undefined && !this.settings.canAdmitPlayer());
+  }
+
   /** With JOIN_SECRET set, a join needs a valid token (Authorization header or `token` option). */
   async onAuth(_client: Client, options: { token?: unknown } | undefined, context: { token?: string }): Promise<JoinIdentity | true> {
     if (this.settings.joinSecret === undefined) return true;
@@ -116,6 +121,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
     void this.messaging.addPlayer(playerId, client.sessionId);
     this.stats.watch(client);
+    this.settings.telemetry.onPlayersChanged?.(this.roomId);
     this.log.info({ event: "player_joined", sessionId: client.sessionId, name }, "player joined");
   }
 
@@ -150,6 +156,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       this.interest.forgetEntity(wire);
     }
     this.interest.forgetViewer(client.sessionId);
+    this.settings.telemetry.onPlayersChanged?.(this.roomId);
     this.log.info({ event: "player_left", sessionId: client.sessionId, code }, "player left");
   }
 

@@ -10,6 +10,8 @@ export interface ArenaSettings {
   maxRewindMs: number;
   maxClientBufferBytes: number;
   maxMessagesPerSecond: number;
+  /** False when the process is at its client cap: rooms then refuse seats so matchmaking looks elsewhere. */
+  canAdmitPlayer: () => boolean;
   /** Set: joins need a signed token (see joinToken.ts). */
   joinSecret: string | undefined;
   logger: Logger;
@@ -24,6 +26,8 @@ export interface ArenaTelemetry {
   onPatch(roomId: string, patchMicros: number): void;
   onRoomCreated?(roomId: string, roomType: string): void;
   onRoomDisposed?(roomId: string): void;
+  /** A player joined or left (the process may be reaching its client cap). */
+  onPlayersChanged?(roomId: string): void;
 }
 
 export const NO_TELEMETRY: ArenaTelemetry = { onTick() {}, onPatch() {} };
@@ -35,5 +39,6 @@ export function fanOutTelemetry(...sinks: ArenaTelemetry[]): ArenaTelemetry {
     onPatch: (roomId, micros) => { for (const s of sinks) s.onPatch(roomId, micros); },
     onRoomCreated: (roomId, roomType) => { for (const s of sinks) s.onRoomCreated?.(roomId, roomType); },
     onRoomDisposed: (roomId) => { for (const s of sinks) s.onRoomDisposed?.(roomId); },
+    onPlayersChanged: (roomId) => { for (const s of sinks) s.onPlayersChanged?.(roomId); },
   };
 }

@@ -1,5 +1,6 @@
 import { LobbyRoom, matchMaker, Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import type express from "express";
 import type { Logger } from "pino";
 import { ArenaRoom } from "../rooms/ArenaRoom.ts";
 import { fanOutTelemetry, type ArenaSettings, type ArenaTelemetry } from "../rooms/settings.ts";
@@ -53,6 +54,18 @@ export function publicAddressOf(config: Readonly<Config>): string {
   return `${host}:${config.port}`;
 }
 
+/** Locks or unlocks every local game room (the arena rooms' listings carry their process id). */
+async function setGameRoomsLocked(isLocked: boolean): Promise<void> {
+  const listings = await matchMaker.driver.query({ processId: matchMaker.processId, name: "arena" });
+  for (const listing of listings) {
+    const room = matchMaker.getLocalRoomById(listing.roomId);
+    if (room === undefined) continue;
+    if (isLocked) await room.lock();
+    // Only reopen rooms with a free seat: a full room stays locked by Colyseus.
+    else if (!room.hasReachedMaxClients()) await room.unlock();
+  }
+}
+
 /**
  * The composition root: builds a Colyseus server with the arena and lobby
  * room types, the scaling choice (Redis or embedded), placement, and the HTTP
@@ -65,7 +78,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   const { logger } = deps;
   const scaling = createScaling(config.redisUrl, logger);
   const address = publicAddressOf(config);
-  const load = new ProcessLoad((created) => registry.noteRoomLifecycle(created));
+  const load = new ProcessLoad((created) => registry.noteRoomLifecycle(created), () => registry.noteLoadChanged());
   const registry: ProcessRegistry = new ProcessRegistry({
     presence: () => matchMaker.presence,
     processId: () => matchMaker.processId,
@@ -74,6 +87,9 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     load,
     logger,
     gameRoomTypes: new Set(["arena"]),
+    maxRoomsPerProcess: config.maxRoomsPerProcess,
+    maxClientsPerProcess: config.maxClientsPerProcess,
+    setGameRoomsLocked,
     isPresenceUp: () => scaling.redisHealth() !== "down",
   });
 
@@ -121,6 +137,12 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       });
       app.use(adminRoutes({ guard: adminGuard, view: monitor.view, presence: () => matchMaker.presence, logger }));
       mountWebClient(app);
+      // Last: errors from any route (a malformed JSON body, say) answer as JSON, never with a stack trace.
+      app.use((error: { status?: number; expose?: boolean; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        const status = typeof error.status === "number" && error.status >= 400 && error.status < 600 ? error.status : 500;
+        if (status >= 500) logger.error({ event: "http_error", err: error }, "HTTP handler failed");
+        res.status(status).json({ error: error.expose === true && error.message !== undefined ? error.message : "internal error" });
+      });
     },
   });
   refuseMatchmakingWhileRedisDown(scaling);
@@ -140,6 +162,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     maxClientBufferBytes: config.maxClientBufferBytes,
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     joinSecret: config.joinSecret,
+    canAdmitPlayer: () => matchMaker.stats.local.ccu < config.maxClientsPerProcess,
     logger,
     telemetry: fanOutTelemetry(...[load, monitor, metrics, deps.telemetry].filter((t): t is ArenaTelemetry => t !== undefined)),
   };

@@ -58,8 +58,9 @@ describe("many processes on Redis", () => {
     expect(results.every((r) => r.status === 200)).toBe(true);
     const perProcess = new Map<string, number>();
     for (const { body } of results) perProcess.set(body.processId, (perProcess.get(body.processId) ?? 0) + 1);
-    expect(perProcess.size).toBe(4);
-    for (const count of perProcess.values()) expect(Math.abs(count - 10)).toBeLessThanOrEqual(2);
+    const counts = [...perProcess.values()];
+    expect(perProcess.size, `rooms per process: ${counts}`).toBe(4);
+    for (const count of counts) expect(Math.abs(count - 10), `rooms per process: ${counts}`).toBeLessThanOrEqual(2);
   });
 
   it("delivers a direct message across processes, an announcement to every process, and 'not online' for the absent", async () => {

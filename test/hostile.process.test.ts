@@ -3,6 +3,9 @@ import { pack } from "msgpackr";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { nextInt } from "../src/sim/rng.ts";
 import { connectRaw, type RawClient } from "./support/rawClient.ts";
+import { fileURLToPath } from "node:url";
+import { healthOf, joinThrough, startCluster, stopAll } from "./support/cluster.ts";
+import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
 import { startServer, type RunningServer } from "./support/serverProcess.ts";
 
 const ROOM_DATA = 13;
@@ -11,6 +14,8 @@ const INVALID_MESSAGE = 4002;
 const MESSAGE_TOO_BIG = 1009;
 
 let server: RunningServer | undefined;
+let cluster: RunningServer[] = [];
+let redis: PrivateRedis | undefined;
 const raws: RawClient[] = [];
 let rooms: Room[] = [];
 afterEach(async () => {
@@ -19,6 +24,10 @@ afterEach(async () => {
   rooms = [];
   await server?.stop();
   server = undefined;
+  await stopAll(cluster);
+  cluster = [];
+  await redis?.stop();
+  redis = undefined;
 });
 
 /** A ROOM_DATA frame: code, type as a msgpack-style string, msgpack payload. */
@@ -99,15 +108,15 @@ describe("hostile clients", () => {
     const deadline = Date.now() + 45_000;
     let announcements = 0;
     while (!isClosedOnServer() && Date.now() < deadline) {
-      await Promise.all(Array.from({ length: 20 }, () => fetch(`${server!.httpUrl}/admin/api/announce`, {
+      await Promise.all(Array.from({ length: 5 }, () => fetch(`${server!.httpUrl}/admin/api/announce`, {
         method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }),
       })));
-      announcements += 20;
+      announcements += 5;
     }
     const closing = server.logs.find((l) => l.event === "slow_client_closed" && l.sessionId === slow.reservation.sessionId);
     expect(closing).toBeDefined();
-    // The bound: the limit plus what one patch interval can add before the next check.
-    expect(closing!.bufferedBytes as number).toBeLessThanOrEqual(limit + 32_768);
+    // The bound: the limit plus what one patch interval of traffic adds before the next check.
+    expect(closing!.bufferedBytes as number).toBeLessThanOrEqual(limit + 65_536);
     expect(announcements).toBeGreaterThan(0);
 
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
@@ -131,5 +140,40 @@ describe("hostile clients", () => {
     const tick = (bystander.state as { tick: number }).tick;
     await vi.waitFor(() => expect((bystander.state as { tick: number }).tick).toBeGreaterThan(tick + 10), { timeout: 3_000 });
     expect(bystander.connection.isOpen).toBe(true);
+  });
+});
+
+describe("containment and limits", () => {
+  it("an unhandled rejection is logged and the process goes on serving", async () => {
+    const preload = fileURLToPath(new URL("./support/unhandledRejection.ts", import.meta.url));
+    server = await startServer({}, ["--import", preload]);
+    const room = await new Client(server.wsUrl).joinOrCreate("arena", { name: "still-here" });
+    rooms.push(room);
+    await vi.waitFor(() => expect(server!.logs.some((l) => l.event === "unhandled_rejection")).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(typeof (room.state as { tick?: number }).tick).toBe("number"), { timeout: 3_000 });
+    const tick = (room.state as { tick: number }).tick;
+    await vi.waitFor(() => expect((room.state as { tick: number }).tick).toBeGreaterThan(tick + 10), { timeout: 3_000 });
+    expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
+  });
+
+  it("HTTP errors answer JSON without a stack trace", async () => {
+    server = await startServer();
+    const response = await fetch(`${server.httpUrl}/admin/api/announce`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    expect(response.status).toBe(400);
+    const body = await response.text();
+    expect(JSON.parse(body)).toHaveProperty("error");
+    expect(body).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+
+  it("with MAX_CLIENTS_PER_PROCESS reached everywhere, a further join gets 'server full'", async () => {
+    redis = await startPrivateRedis();
+    cluster = await startCluster(2, redis.url, { MAX_CLIENTS_PER_PROCESS: "3", ARENA_MAX_CLIENTS: "2" });
+    for (let i = 0; i < 6; i++) rooms.push((await joinThrough(cluster[i % 2]!, { name: `f${i}` })).room);
+    const health = await Promise.all(cluster.map(healthOf));
+    expect(health.map((h) => h.clients)).toEqual([3, 3]);
+    await expect(joinThrough(cluster[0]!, { name: "one-too-many" })).rejects.toThrow(/503.*server full/);
+    // A seat frees up: joins work again.
+    await rooms.pop()!.leave();
+    await vi.waitFor(async () => rooms.push((await joinThrough(cluster[1]!, { name: "late" })).room), { timeout: 5_000, interval: 200 });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { chooseProcess, loadScore, type ProcessRecord } from "./placement.ts";
 
 function record(processId: string, overrides: Partial<ProcessRecord> = {}): ProcessRecord {
-  return { processId, address: `127.0.0.1:${processId}`, rooms: 0, ccu: 0, tickBusyPct: 0, isDraining: false, updatedAtMs: 0, ...overrides };
+  return { processId, address: `127.0.0.1:${processId}`, rooms: 0, ccu: 0, tickBusyPct: 0, isDraining: false, isFull: false, updatedAtMs: 0, ...overrides };
 }
 const none = new Map<string, number>();
 
@@ -18,11 +18,12 @@ describe("placement", () => {
     expect(chooseProcess([busy, idle], new Map([["a", 1], ["b", 3]]), none)?.processId).toBe("b");
   });
 
-  it("never picks a draining process, and gives none when all drain", () => {
+  it("never picks a draining or full process, and gives none when all are", () => {
     const draining = record("a", { isDraining: true });
+    const full = record("c", { isFull: true });
     const loaded = record("b");
-    expect(chooseProcess([draining, loaded], new Map([["b", 50]]), none)?.processId).toBe("b");
-    expect(chooseProcess([draining], none, none)).toBeUndefined();
+    expect(chooseProcess([draining, full, loaded], new Map([["b", 50]]), none)?.processId).toBe("b");
+    expect(chooseProcess([draining, full], none, none)).toBeUndefined();
   });
 
   it("counts its own placements in flight, so a burst spreads before any count lands", () => {

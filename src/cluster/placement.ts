@@ -15,6 +15,8 @@ export interface ProcessRecord {
   /** Share of one core spent in room ticks and patches over the last second, in %. */
   tickBusyPct: number;
   isDraining: boolean;
+  /** At MAX_ROOMS_PER_PROCESS game rooms or MAX_CLIENTS_PER_PROCESS clients. */
+  isFull: boolean;
   /** The process's own clock; only used to show age, never compared across processes. */
   updatedAtMs: number;
 }
@@ -38,7 +40,7 @@ export function loadScore(figures: ProcessLoadFigures): number {
 }
 
 /**
- * The least loaded live, non-draining process, or undefined when there is
+ * The least loaded live process that is neither draining nor full, or undefined when there is
  * none. `placedRooms` counts each process's game rooms including placements
  * other processes just made; `inFlight` adds this process's own placements
  * whose count has not reached presence yet.
@@ -51,7 +53,7 @@ export function chooseProcess(
   let best: ProcessRecord | undefined;
   let bestScore = Infinity;
   for (const record of records) {
-    if (record.isDraining) continue;
+    if (record.isDraining || record.isFull) continue;
     const score = loadScore({
       placedRooms: (placedRooms.get(record.processId) ?? 0) + (inFlight.get(record.processId) ?? 0),
       ccu: record.ccu,

@@ -8,10 +8,16 @@ export class ProcessLoad implements ArenaTelemetry {
   private busyMicros = 0;
   private windowStartedMs = performance.now();
   private readonly onLifecycle: (created: boolean) => void;
+  private readonly onPlayers: () => void;
 
-  /** `onLifecycle` runs when a room is created or disposed, so the process can publish its load at once. */
-  constructor(onLifecycle: (created: boolean) => void = () => undefined) {
+  /** The callbacks run when a room is created or disposed, or players come and go, so the process can publish its load at once. */
+  constructor(onLifecycle: (created: boolean) => void = () => undefined, onPlayers: () => void = () => undefined) {
     this.onLifecycle = onLifecycle;
+    this.onPlayers = onPlayers;
+  }
+
+  onPlayersChanged(): void {
+    this.onPlayers();
   }
 
   onTick(_roomId: string, simMicros: number): void {

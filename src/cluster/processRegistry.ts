@@ -19,6 +19,10 @@ export interface ProcessRegistryOptions {
   logger: Logger;
   /** Room types counted for placement (game rooms; a lobby costs nothing). */
   gameRoomTypes: ReadonlySet<string>;
+  maxRoomsPerProcess: number;
+  maxClientsPerProcess: number;
+  /** Locks (true) or unlocks this process's game rooms, so matchmaking stops or resumes sending players here. */
+  setGameRoomsLocked: (isLocked: boolean) => Promise<void>;
   /** Whether presence can be used right now (false while Redis is down: writes would only queue). */
   isPresenceUp: () => boolean;
 }
@@ -46,6 +50,7 @@ export class ProcessRegistry {
   private timer: NodeJS.Timeout | undefined;
   private publishQueued = false;
   private isSweeping = false;
+  private areRoomsLockedForCapacity = false;
 
   constructor(options: ProcessRegistryOptions) {
     this.options = options;
@@ -67,11 +72,17 @@ export class ProcessRegistry {
     if (!created && this.options.isPresenceUp()) {
       void Promise.resolve(this.options.presence().hincrby(PLACED_ROOMS_KEY, this.options.processId(), -1)).catch(() => undefined);
     }
+    this.noteLoadChanged();
+  }
+
+  /** Players joined or left: enforce the client cap and publish soon. */
+  noteLoadChanged(): void {
     if (this.publishQueued) return;
     this.publishQueued = true;
+    // After the join or leave has been counted by Colyseus.
     setImmediate(() => {
       this.publishQueued = false;
-      void this.publishNow();
+      void this.enforceClientCap().then(() => this.publishNow());
     });
   }
 
@@ -84,6 +95,21 @@ export class ProcessRegistry {
     return this.isDraining;
   }
 
+  private get isFull(): boolean {
+    return this.localGameRooms >= this.options.maxRoomsPerProcess || matchMaker.stats.local.ccu >= this.options.maxClientsPerProcess;
+  }
+
+  /** At the client cap this process's rooms lock, so joinOrCreate looks elsewhere; below it they reopen. */
+  private async enforceClientCap(): Promise<void> {
+    const isAtCap = matchMaker.stats.local.ccu >= this.options.maxClientsPerProcess;
+    if (isAtCap === this.areRoomsLockedForCapacity || this.isDraining) return;
+    this.areRoomsLockedForCapacity = isAtCap;
+    await this.options.setGameRoomsLocked(isAtCap);
+    this.options.logger.info({ event: isAtCap ? "process_full" : "process_has_room", ccu: matchMaker.stats.local.ccu }, isAtCap
+      ? "client cap reached: rooms locked"
+      : "below the client cap: rooms open again");
+  }
+
   ownRecord(): ProcessRecord {
     return {
       processId: this.options.processId(),
@@ -92,6 +118,7 @@ export class ProcessRegistry {
       ccu: matchMaker.stats.local.ccu,
       tickBusyPct: this.lastBusyPct,
       isDraining: this.isDraining,
+      isFull: this.isFull,
       updatedAtMs: Date.now(),
     };
   }
@@ -149,8 +176,8 @@ export class ProcessRegistry {
     const placed = new Map(Object.entries(counts ?? {}).map(([id, n]) => [id, Number(n)]));
     const chosen = chooseProcess(records, placed, this.inFlight);
     if (chosen === undefined) {
-      if (this.isDraining) throw new ServerError(503, "no game server process can take a new room right now");
-      return this.options.processId(); // before the first records land
+      if (records.length === 0 && !this.isDraining && !this.isFull) return this.options.processId(); // before the first records land
+      throw new ServerError(503, "server full: every game server process is at its room or client limit, or draining");
     }
     if (this.options.gameRoomTypes.has(roomName)) {
       this.inFlight.set(chosen.processId, (this.inFlight.get(chosen.processId) ?? 0) + 1);

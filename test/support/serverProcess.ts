@@ -49,10 +49,10 @@ export interface RunningServer {
   stop(deadlineMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a real server process on a free port and resolves once it logs that it listens. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/** Starts a real server process on a free port and resolves once it answers /healthz. */
+export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [ENTRY], {
+  const child = spawn(process.execPath, [...nodeArgs, ENTRY], {
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -1,0 +1,132 @@
+import { isFormField } from "./dom.ts";
+
+/** What the player asks for this tick: movement axes in {-1, 0, 1}, aim in radians, fire. */
+export interface Intent {
+  moveX: number;
+  moveY: number;
+  aim: number;
+  fire: boolean;
+}
+
+const MOVE_KEYS: Record<string, readonly [axis: "x" | "y", sign: -1 | 1]> = {
+  KeyW: ["y", -1], ArrowUp: ["y", -1],
+  KeyS: ["y", 1], ArrowDown: ["y", 1],
+  KeyA: ["x", -1], ArrowLeft: ["x", -1],
+  KeyD: ["x", 1], ArrowRight: ["x", 1],
+};
+
+/**
+ * Keyboard and mouse -> intent. WASD/arrows move, the mouse aims (relative
+ * to the canvas centre, where the own player is drawn), click or space fires.
+ * A click shorter than a tick is latched until an input has carried it.
+ * Keys typed into form fields (chat, name) are not game input.
+ */
+export class Controls {
+  private readonly canvas: HTMLCanvasElement;
+  private readonly onIntentChange: () => void;
+  private readonly held = new Set<string>();
+  private isMouseDown = false;
+  private isFireLatched = false;
+  private mouseX = 0;
+  private mouseY = 0;
+  private hasMouse = false;
+  private lastAim = 0;
+  private readonly detach: () => void;
+
+  /** `onIntentChange` runs inside the input event, so a new intent can be sent before the next frame. */
+  constructor(canvas: HTMLCanvasElement, onIntentChange: () => void) {
+    this.canvas = canvas;
+    this.onIntentChange = onIntentChange;
+    const onKeyDown = (e: KeyboardEvent) => this.key(e, true);
+    const onKeyUp = (e: KeyboardEvent) => this.key(e, false);
+    const onMouseMove = (e: MouseEvent) => this.pointAt(e);
+    const onMouseDown = (e: MouseEvent) => {
+      if (e.button !== 0) return;
+      this.pointAt(e);
+      this.isMouseDown = true;
+      this.isFireLatched = true;
+      this.onIntentChange();
+    };
+    const onMouseUp = (e: MouseEvent) => {
+      if (e.button === 0) this.isMouseDown = false;
+    };
+    const onBlur = () => this.releaseAll();
+    window.addEventListener("keydown", onKeyDown);
+    window.addEventListener("keyup", onKeyUp);
+    window.addEventListener("mousemove", onMouseMove);
+    canvas.addEventListener("mousedown", onMouseDown);
+    window.addEventListener("mouseup", onMouseUp);
+    window.addEventListener("blur", onBlur);
+    this.detach = () => {
+      window.removeEventListener("keydown", onKeyDown);
+      window.removeEventListener("keyup", onKeyUp);
+      window.removeEventListener("mousemove", onMouseMove);
+      canvas.removeEventListener("mousedown", onMouseDown);
+      window.removeEventListener("mouseup", onMouseUp);
+      window.removeEventListener("blur", onBlur);
+    };
+  }
+
+  /** The intent for the input about to be sent; consumes a latched click. */
+  take(): Intent {
+    const intent = this.peek();
+    this.isFireLatched = false;
+    return intent;
+  }
+
+  /** The current intent without consuming anything. */
+  peek(): Intent {
+    let moveX = 0;
+    let moveY = 0;
+    for (const code of this.held) {
+      const binding = MOVE_KEYS[code];
+      if (binding === undefined) continue;
+      if (binding[0] === "x") moveX += binding[1];
+      else moveY += binding[1];
+    }
+    return {
+      moveX: Math.sign(moveX),
+      moveY: Math.sign(moveY),
+      aim: this.aim(),
+      fire: this.isMouseDown || this.isFireLatched || this.held.has("Space"),
+    };
+  }
+
+  releaseAll(): void {
+    this.held.clear();
+    this.isMouseDown = false;
+    this.isFireLatched = false;
+  }
+
+  dispose(): void {
+    this.detach();
+    this.releaseAll();
+  }
+
+  private key(e: KeyboardEvent, isDown: boolean): void {
+    if (isFormField(e.target)) return;
+    const isGameKey = e.code in MOVE_KEYS || e.code === "Space";
+    if (!isGameKey) return;
+    e.preventDefault(); // arrows and space would scroll the page
+    if (isDown === this.held.has(e.code)) return; // auto-repeat
+    if (isDown) this.held.add(e.code);
+    else this.held.delete(e.code);
+    this.onIntentChange();
+  }
+
+  private pointAt(e: MouseEvent): void {
+    const rect = this.canvas.getBoundingClientRect();
+    this.mouseX = e.clientX - rect.left;
+    this.mouseY = e.clientY - rect.top;
+    this.hasMouse = true;
+  }
+
+  private aim(): number {
+    if (!this.hasMouse) return this.lastAim;
+    const rect = this.canvas.getBoundingClientRect();
+    const dx = this.mouseX - rect.width / 2;
+    const dy = this.mouseY - rect.height / 2;
+    if (dx !== 0 || dy !== 0) this.lastAim = Math.atan2(dy, dx);
+    return this.lastAim;
+  }
+}
