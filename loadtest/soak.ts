@@ -1,0 +1,220 @@
+/**
+ * `npm run soak -- [--minutes 30] [--bots 1000] [--workers 2]`
+ *
+ * A cluster (its own redis-server and `npm run cluster` workers, loopback
+ * only) under bot load with churn: bots leave and new ones join all along,
+ * and one worker is killed midway (the supervisor restarts it). Reports RSS
+ * at start and end and its slope per hour after warm-up, tick overruns,
+ * unexpected disconnects, errors and join failures. Bounded in time; stops by itself.
+ */
+import { Client, type Room } from "@colyseus/sdk";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { nextRandom } from "../src/sim/rng.ts";
+import type { PlayerInput } from "../rooms/schema/ArenaState.ts";
+import { formatTable } from "./stats.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: "string", default: "30" },
+    bots: { type: "string", default: "1000" },
+    workers: { type: "string", default: "2" },
+    "input-hz": { type: "string", default: "10" },
+  },
+});
+const minutes = Number(args.minutes);
+const botCount = Number(args.bots);
+const workerCount = Number(args.workers);
+const inputHz = Number(args["input-hz"]);
+if (!(minutes > 0 && minutes <= 24 * 60) || !Number.isInteger(botCount) || botCount < 1 || botCount > 5_000
+  || !Number.isInteger(workerCount) || workerCount < 1 || workerCount > 8 || !(inputHz >= 1 && inputHz <= 60)) {
+  process.stderr.write("usage: soak [--minutes 0-1440] [--bots 1-5000] [--workers 1-8] [--input-hz 1-60]\n");
+  process.exit(2);
+}
+const WARMUP_MS = Math.min(60_000, minutes * 60_000 * 0.2);
+/** Close codes a soak expects: leaving, a restarted worker's clients, a drained worker. */
+const EXPECTED_CLOSES = new Set([1000, 4000, 4001, 1006]);
+
+const children: ChildProcess[] = [];
+process.on("exit", () => { for (const c of children) c.kill("SIGKILL"); });
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  return port;
+}
+
+async function consecutiveFreePorts(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = 30_000 + Math.floor(Math.random() * 20_000);
+    const free = await Promise.all(Array.from({ length: count }, (_, i) => new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(base + i, "127.0.0.1", () => probe.close(() => resolve(true)));
+    })));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error("no consecutive free ports");
+}
+
+// Infrastructure: a private redis-server and the cluster supervisor.
+const redisPort = await freePort();
+const redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "inherit"] });
+children.push(redis);
+await new Promise<void>((resolve) => createInterface({ input: redis.stdout! }).on("line", (l) => { if (l.includes("Ready to accept")) resolve(); }));
+const basePort = await consecutiveFreePorts(workerCount);
+const workerPids = new Map<number, number>();
+const supervisor = spawn(process.execPath, [fileURLToPath(new URL("../src/cluster/supervisor.ts", import.meta.url)), "--workers", String(workerCount)], {
+  env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${redisPort}`, PORT: String(basePort), HOST: "127.0.0.1", LOG_LEVEL: "warn", ARENA_MAX_CLIENTS: "32" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+children.push(supervisor);
+const errorLines: string[] = [];
+createInterface({ input: supervisor.stdout! }).on("line", (line) => {
+  try {
+    const entry = JSON.parse(line) as { event?: string; worker?: number; pid?: number; level?: number; msg?: string };
+    if (entry.event === "worker_started") workerPids.set(entry.worker!, entry.pid!);
+    if ((entry.level ?? 0) >= 50 && entry.event !== "worker_died") errorLines.push(entry.msg ?? line);
+  } catch {
+    // a non-JSON line from a worker
+  }
+});
+const endpoints = Array.from({ length: workerCount }, (_, i) => `http://127.0.0.1:${basePort + i}`);
+for (const url of endpoints) {
+  const deadline = Date.now() + 30_000;
+  while (!(await fetch(`${url}/healthz`).then((r) => r.ok, () => false))) {
+    if (Date.now() > deadline) throw new Error(`${url} did not start`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// Figures read from the cluster view and metrics (loopback: no token needed).
+async function clusterRss(): Promise<number> {
+  const view = await (await fetch(`${endpoints[0]}/admin/api/cluster`)).json() as { processes: { rssBytes: number; stale: boolean }[] };
+  return view.processes.filter((p) => !p.stale).reduce((sum, p) => sum + p.rssBytes, 0);
+}
+async function tickOverruns(): Promise<number> {
+  let total = 0;
+  for (const url of endpoints) {
+    const text = await (await fetch(`${url}/metrics`)).text().catch(() => "");
+    for (const line of text.split("\n")) if (line.startsWith("gameserver_tick_overruns_total")) total += Number(line.split(" ").at(-1));
+  }
+  return total;
+}
+
+// Bots: light clients (count bytes, never decode), wandering, with churn.
+const counters = { joins: 0, joinFailures: 0, unexpectedDisconnects: 0, expectedDisconnects: 0, bytesDown: 0 };
+const closeCodes = new Map<number, number>();
+const live = new Set<Room>();
+const rng = { rngState: 4242 };
+let isStopping = false;
+
+async function runBot(index: number): Promise<void> {
+  if (isStopping) return;
+  const client = new Client(endpoints[index % endpoints.length]!.replace("http", "ws"));
+  let room: Room;
+  try {
+    room = await client.joinOrCreate("arena", { name: `soak${index}` });
+    counters.joins++;
+  } catch {
+    counters.joinFailures++;
+    if (!isStopping) setTimeout(() => void runBot(index), 1_000);
+    return;
+  }
+  live.add(room);
+  room.reconnection.enabled = false;
+  const deliver = room.connection.events.onmessage!;
+  let isFirstFrame = true;
+  room.connection.events.onmessage = (event: MessageEvent) => {
+    counters.bytesDown += (event.data as ArrayBuffer).byteLength;
+    // Only the join handshake goes to the SDK: patches are counted, not decoded.
+    if (isFirstFrame) { isFirstFrame = false; deliver(event); }
+  };
+  const input = room.input<PlayerInput>();
+  let seq = 0;
+  const sender = setInterval(() => {
+    if (!room.connection.isOpen) return;
+    input.data.seq = ++seq;
+    input.data.moveX = Math.floor(nextRandom(rng) * 3) - 1;
+    input.data.moveY = Math.floor(nextRandom(rng) * 3) - 1;
+    input.data.aim = nextRandom(rng) * Math.PI * 2;
+    input.data.fire = nextRandom(rng) < 0.2;
+    input.send();
+  }, 1000 / inputHz);
+  const lifetimeMs = 30_000 + nextRandom(rng) * 90_000;
+  const leaveTimer = setTimeout(() => void room.leave(), lifetimeMs);
+  room.onLeave((code: number) => {
+    clearInterval(sender);
+    clearTimeout(leaveTimer);
+    live.delete(room);
+    closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
+    if (EXPECTED_CLOSES.has(code)) counters.expectedDisconnects++;
+    else counters.unexpectedDisconnects++;
+    // Churn: a new bot takes its place.
+    if (!isStopping) setTimeout(() => void runBot(index), 500);
+  });
+}
+
+const startedAt = Date.now();
+const durationMs = minutes * 60_000;
+for (let i = 0; i < botCount; i++) {
+  void runBot(i);
+  if (i % 50 === 49) await new Promise((r) => setTimeout(r, 500)); // ramp at ~100 bots/s
+}
+
+const rssSamples: { atMs: number; rss: number }[] = [];
+let restarted = false;
+const overrunsAtStart = await tickOverruns();
+while (Date.now() - startedAt < durationMs) {
+  await new Promise((r) => setTimeout(r, 5_000));
+  const rss = await clusterRss().catch(() => NaN);
+  if (Number.isFinite(rss)) rssSamples.push({ atMs: Date.now() - startedAt, rss });
+  if (!restarted && Date.now() - startedAt > durationMs / 2) {
+    restarted = true;
+    const pid = workerPids.get(workerCount);
+    if (pid !== undefined) process.kill(pid, "SIGKILL");
+    process.stderr.write(`soak: killed worker ${workerCount} (pid ${pid}) midway; the supervisor restarts it\n`);
+  }
+  const elapsedS = Math.round((Date.now() - startedAt) / 1000);
+  process.stderr.write(`soak ${elapsedS}s: bots live ${live.size}/${botCount}, joins ${counters.joins}, join failures ${counters.joinFailures}, `
+    + `unexpected disconnects ${counters.unexpectedDisconnects}, RSS ${(rss / 1e6).toFixed(0)} MB\n`);
+}
+isStopping = true;
+const overruns = (await tickOverruns()) - overrunsAtStart;
+await Promise.all([...live].map((r) => r.leave().catch(() => undefined)));
+
+// RSS slope after warm-up, least squares, as % of the post-warm-up start per hour. The restarted
+// worker's fresh process lowers RSS once; the slope is over the whole window regardless.
+const afterWarmup = rssSamples.filter((s) => s.atMs >= WARMUP_MS);
+const slopePerHourPct = (() => {
+  if (afterWarmup.length < 3) return NaN;
+  const n = afterWarmup.length;
+  const mx = afterWarmup.reduce((s, p) => s + p.atMs, 0) / n;
+  const my = afterWarmup.reduce((s, p) => s + p.rss, 0) / n;
+  const slopePerMs = afterWarmup.reduce((s, p) => s + (p.atMs - mx) * (p.rss - my), 0) / afterWarmup.reduce((s, p) => s + (p.atMs - mx) ** 2, 0);
+  return (slopePerMs * 3_600_000 / afterWarmup[0]!.rss) * 100;
+})();
+
+const exited = once(supervisor, "exit");
+supervisor.kill("SIGTERM");
+await exited;
+redis.kill("SIGKILL");
+
+const mb = (bytes: number | undefined) => (bytes === undefined ? "-" : `${(bytes / 1e6).toFixed(0)} MB`);
+console.log(`\nsoak: ${minutes} min, ${botCount} bots (light: count bytes, ${inputHz} inputs/s, 20% firing), ${workerCount} workers, churn, one worker killed midway`);
+console.log(formatTable(
+  ["RSS start", "RSS end", "RSS slope/h after warm-up", "tick overruns", "unexpected disconnects", "errors", "joins", "join failures", "close codes"],
+  [[
+    mb(rssSamples[0]?.rss), mb(rssSamples.at(-1)?.rss), `${slopePerHourPct.toFixed(1)}%`, String(overruns),
+    String(counters.unexpectedDisconnects), String(errorLines.length), String(counters.joins), String(counters.joinFailures),
+    [...closeCodes].map(([c, n]) => `${c}:${n}`).join(" "),
+  ]],
+));
+if (errorLines.length > 0) console.log(`errors (first 5): ${errorLines.slice(0, 5).join(" | ")}`);
+process.exit(0);
