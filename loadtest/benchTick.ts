@@ -78,7 +78,14 @@ await app.listen();
 
 const generator = fileURLToPath(new URL("./benchClients.ts", import.meta.url));
 const rows: string[][] = [];
-for (const players of playerCounts) {
+// Every row runs with metrics and monitoring on (as shipped); the middle count runs again with them
+// off, so the table shows what collecting them costs.
+const scenarios = [
+  ...playerCounts.map((players) => ({ players, isMonitoring: true })),
+  { players: playerCounts[Math.floor(playerCounts.length / 2)]!, isMonitoring: false },
+];
+for (const { players, isMonitoring } of scenarios) {
+  app.setMonitoring(isMonitoring);
   const warmupMs = 3_000;
   const job: BenchClientsJob = {
     url: `ws://127.0.0.1:${config.port}`, mode: `bench-${players}`, players, tickHz: config.tickHz, warmupMs, measureMs,
@@ -88,15 +95,24 @@ for (const players of playerCounts) {
   const commandArgs = hasTaskset ? ["-c", "1", process.execPath, generator, JSON.stringify(job)] : [generator, JSON.stringify(job)];
   const running = promisify(execFile)(command, commandArgs, { maxBuffer: 1 << 20, timeout: warmupMs + measureMs + 120_000 });
   // Record on the server over the window the clients measure in (joins take a moment; close enough).
-  const recorder = setTimeout(() => (isRecording = true), warmupMs + players * 5);
+  let cpuAtStart = process.cpuUsage();
+  let recordStartedAt = 0;
+  const recorder = setTimeout(() => {
+    isRecording = true;
+    cpuAtStart = process.cpuUsage();
+    recordStartedAt = performance.now();
+  }, warmupMs + players * 5);
   const { stdout } = await running;
   clearTimeout(recorder);
   isRecording = false;
+  const cpu = process.cpuUsage(cpuAtStart);
+  const serverCpuMsPerS = ((cpu.user + cpu.system) / 1000) / ((performance.now() - recordStartedAt) / 1000);
   const r = JSON.parse(stdout.trim().split("\n").at(-1)!) as BenchClientsResult;
   const seconds = r.measuredMs / 1000;
   const us = (list: number[], p: number) => percentile(list, p).toFixed(0);
   rows.push([
     String(players),
+    isMonitoring ? "on" : "off",
     us(samples.sim, 50), us(samples.sim, 99),
     us(samples.encode, 50), us(samples.encode, 99),
     us(samples.simPlusEncode, 99),
@@ -104,6 +120,7 @@ for (const players of playerCounts) {
     (r.patchBytes / r.joined / seconds).toFixed(0),
     (r.changedEntities / Math.max(1, r.patches)).toFixed(1),
     (r.patchBytes / Math.max(1, r.changedEntities)).toFixed(1),
+    serverCpuMsPerS.toFixed(0),
     `${r.generatorCpuPct.toFixed(0)}%`,
   ]);
 }
@@ -113,12 +130,13 @@ const reference = await pureSimReference(64, config.tickHz);
 console.log(`\nbench:tick: ${config.tickHz} Hz sim, ${config.patchHz} Hz patches, view radius ${config.viewRadiusUnits} u, `
   + `${args.seconds} s measured per row, server on core 0${hasTaskset ? ", clients on core 1" : " (no taskset: unpinned)"}`);
 console.log(formatTable(
-  ["players", "sim p50 us", "sim p99 us", "encode p50 us", "encode p99 us", "sim+encode p99 us", "send p50 us",
-    "B/client/s", "changed/patch", "B/changed", "generator CPU"],
+  ["players", "metrics", "sim p50 us", "sim p99 us", "encode p50 us", "encode p99 us", "sim+encode p99 us", "send p50 us",
+    "B/client/s", "changed/patch", "B/changed", "server CPU ms/s", "generator CPU"],
   rows,
 ));
 console.log("sim: one tick (inputs, world step, schema sync). encode: one patch (interest update + every view's encode).");
 console.log("sim+encode: a tick that also patches. changed: visible entities that moved or came into view, per client per patch.");
+console.log("metrics: Prometheus metrics and the once-a-second monitoring samples on or off. server CPU: the whole server process.");
 console.log(`reference, pure simulation of 64 players without the room: ${reference.tightP50.toFixed(0)} us p50 back to back; `
   + `${reference.spacedP50.toFixed(0)} us p50 / ${reference.spacedP99.toFixed(0)} us p99 when run at ${config.tickHz} Hz like the room `
   + "(the gap is this machine's idle-CPU and scheduling noise, which every row above also carries).");

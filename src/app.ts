@@ -45,6 +45,8 @@ export interface App {
   /** Stops taking rooms, lets rooms finish (up to DRAIN_TIMEOUT_S), then shuts the server down. */
   drain(abort?: Promise<void>): Promise<void>;
   health(): Health;
+  /** Turns metrics and monitoring samples on or off at run time (benchmarks compare both). */
+  setMonitoring(isOn: boolean): void;
 }
 
 /** Where clients reach this process: PUBLIC_ADDRESS, else HOST:PORT (loopback for a wildcard HOST). */
@@ -173,6 +175,10 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     server,
     metrics,
     health,
+    setMonitoring(isOn) {
+      if (metrics !== undefined) metrics.isEnabled = isOn;
+      monitor.isSampling = isOn;
+    },
     async listen() {
       await scaling.ready(10_000);
       await server.listen(config.port, config.host);

@@ -33,6 +33,8 @@ export class ProcessMonitor implements ArenaTelemetry {
   private lastCpu = process.cpuUsage();
   private lastCpuAtMs = performance.now();
   private timer: NodeJS.Timeout | undefined;
+  /** Off: no sampling and no snapshots (for measuring what monitoring costs). */
+  isSampling = true;
   private readonly onSnapshot = (snapshot: ProcessSnapshot) => this.view.receive(snapshot, Date.now());
 
   constructor(options: ProcessMonitorOptions) {
@@ -66,6 +68,7 @@ export class ProcessMonitor implements ArenaTelemetry {
   }
 
   private sampleAndPublish(): void {
+    if (!this.isSampling) return;
     try {
       const snapshot = this.snapshot();
       void Promise.resolve(this.options.presence().publish(STATS_CHANNEL, snapshot)).catch(() => undefined);
