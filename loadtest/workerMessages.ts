@@ -1,0 +1,28 @@
+/** Messages between the main thread (controller.ts) and each bot worker (worker.ts). */
+import type { WorkerReport } from "./metrics.ts";
+
+export interface WorkerConfig {
+  workerId: number;
+  url: string;
+  roomName: string;
+  /** Passed as the `mode` join option when set. */
+  mode: string | undefined;
+  joinTimeoutMs: number;
+  reportIntervalMs: number;
+}
+
+/** One bot to start: its global index (seed and name) and whether it decodes state. */
+export interface BotSpec {
+  index: number;
+  isProbe: boolean;
+}
+
+export type ToWorker =
+  | { type: "spawn"; bots: BotSpec[] }
+  /** Leave every room, send a last report, then `stopped`. */
+  | { type: "stop" };
+
+export type FromWorker =
+  | { type: "ready" }
+  | WorkerReport
+  | { type: "stopped" };
