@@ -11,10 +11,10 @@
 import { Client } from "@colyseus/sdk";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { freePort } from "./ports.ts";
 import { formatTable, percentile } from "./stats.ts";
 
 const { values: args } = parseArgs({
@@ -36,13 +36,6 @@ const ENTRY = fileURLToPath(new URL("../src/index.ts", import.meta.url));
 const children: ChildProcess[] = [];
 process.on("exit", () => { for (const c of children) c.kill("SIGKILL"); });
 
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
 
 async function startProcess(command: string, argv: string[], env: Record<string, string>, readyLine: (line: string) => boolean) {
   const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });

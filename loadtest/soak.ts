@@ -10,12 +10,12 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { nextRandom } from "../src/sim/rng.ts";
 import type { PlayerInput } from "../rooms/schema/ArenaState.ts";
+import { consecutiveFreePorts, freePort } from "./ports.ts";
 import { formatTable } from "./stats.ts";
 
 const { values: args } = parseArgs({
@@ -42,26 +42,7 @@ const EXPECTED_CLOSES = new Set([1000, 4000, 4001, 1006]);
 const children: ChildProcess[] = [];
 process.on("exit", () => { for (const c of children) c.kill("SIGKILL"); });
 
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
 
-async function consecutiveFreePorts(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const base = 30_000 + Math.floor(Math.random() * 20_000);
-    const free = await Promise.all(Array.from({ length: count }, (_, i) => new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once("error", () => resolve(false));
-      probe.listen(base + i, "127.0.0.1", () => probe.close(() => resolve(true)));
-    })));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error("no consecutive free ports");
-}
 
 // Infrastructure: a private redis-server and the cluster supervisor.
 const redisPort = await freePort();
