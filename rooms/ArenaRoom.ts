@@ -6,25 +6,24 @@ import { CLOSE_CODES, ERROR_CODES } from "../src/closeCodes.ts";
 import { ARENA_LEVEL } from "../src/sim/level.ts";
 import {
   addPlayer, applyInput, createWorld, removePlayer, stepWorld,
-  type SimEntity, type SimEvent, type TargetView, type World,
+  type SimEntity, type TargetView, type World,
 } from "../src/sim/world.ts";
-import { guardFrames, sendBufferBytes, terminate } from "./clientGuard.ts";
-import { checkJoinToken, type JoinIdentity } from "./joinToken.ts";
+import { ClientGuard, guardFrames } from "./clientGuard.ts";
+import { FailurePolicy } from "./failurePolicy.ts";
+import { authenticateJoin, type JoinIdentity } from "./joinToken.ts";
 import { InterestManager } from "./interest.ts";
 import { rewindMsOf, rewindTargetView } from "./lagCompensation.ts";
 import { DirectMessageRequest, parseJoinOptions, RenameMessage } from "./joinOptions.ts";
 import { PlayerMessaging } from "./playerMessaging.ts";
-import { RoomStats, type ClientNetStats } from "./roomStats.ts";
+import { operatorClients, RoomStats } from "./roomStats.ts";
 import { ArenaState, OWNER_VIEW_TAG, PlayerInput } from "./schema/ArenaState.ts";
 import type { ArenaSettings } from "./settings.ts";
-import { createWirePlayer, createWireProjectile, writePlayer } from "./stateSync.ts";
+import { applyWorldEvents, createWirePlayer, writePlayer } from "./stateSync.ts";
 
 /** Inputs applied per player per tick: catches up after jitter, but a client cannot run faster than the sim. */
 const MAX_INPUTS_PER_TICK = 2;
 /** Every this many points, a player's score is announced to every arena on every process. */
 const SCORE_MILESTONE = 10;
-/** A slow client closed for its send buffer gets this long to take the close frame before its socket is ended. */
-const SLOW_CLIENT_GRACE_MS = 1_000;
 
 /**
  * The `arena` room: a thin adapter between Colyseus and the pure simulation
@@ -61,24 +60,25 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   private world!: World;
   private interest!: InterestManager;
   private targetView!: TargetView;
-  private failedTicksInARow = 0;
-  /** Clients this room closed on purpose: their drop is not a network blip, so no seat is held. */
-  private readonly closedOnPurpose = new Set<string>();
+  private failures!: FailurePolicy;
+  private guard!: ClientGuard;
   /** sessionId -> player id (the token's subject, or the session id for anonymous play). */
   private readonly playerIds = new Map<string, string>();
   private messaging!: PlayerMessaging;
 
   onCreate(options: { settings: ArenaSettings; mode?: unknown }) {
+    this.settings = options.settings;
+    this.log = this.settings.logger.child({ roomId: this.roomId });
+    this.failures = new FailurePolicy(this.settings.tickHz, () => void this.disconnect(CLOSE_CODES.ROOM_FAILED));
     const parsed = parseJoinOptions({ mode: options.mode });
     if (!parsed.ok) throw new ServerError(ERROR_CODES.INVALID_JOIN_OPTIONS, parsed.reason);
-    this.settings = options.settings;
     const seed = randomInt(2 ** 32);
-    this.log = this.settings.logger.child({ roomId: this.roomId, mode: parsed.value.mode });
     this.world = createWorld(seed, this.settings.tickHz, ARENA_LEVEL);
     this.interest = new InterestManager(this.settings.viewRadiusUnits);
     this.maxClients = this.settings.maxClients;
     this.maxMessagesPerSecond = this.settings.maxMessagesPerSecond;
-    this["_onMessage"] = guardFrames(this["_onMessage"].bind(this), (client, reason) => this.refuse(client, reason));
+    this.guard = new ClientGuard(this.settings.maxClientBufferBytes, this.log, this.stats, (run, ms) => this.clock.setTimeout(run, ms));
+    this["_onMessage"] = guardFrames(this["_onMessage"].bind(this), this.guard.refuse);
     this.patchRate = 1000 / this.settings.patchHz;
     this.state.tickHz = this.settings.tickHz;
     const rewind = this.allowRewindState({ maxRewindMs: this.settings.maxRewindMs });
@@ -89,7 +89,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     void this.messaging.start();
     this.setFixedTimestep(() => this.step(), this.settings.tickHz);
     this.settings.telemetry.onRoomCreated?.(this.roomId, this.roomName);
-    this.log.info({ event: "room_created", seed, tickHz: this.settings.tickHz }, "room created");
+    this.log.info({ event: "room_created", mode: parsed.value.mode, seed, tickHz: this.settings.tickHz }, "room created");
   }
 
   /** Full when the room is, or when the whole process is at its client cap (then matchmaking looks elsewhere). */
@@ -98,11 +98,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   }
 
   /** With JOIN_SECRET set, a join needs a valid token (Authorization header or `token` option). */
-  async onAuth(_client: Client, options: { token?: unknown } | undefined, context: { token?: string }): Promise<JoinIdentity | true> {
-    if (this.settings.joinSecret === undefined) return true;
-    const check = await checkJoinToken(this.settings.joinSecret, context.token ?? options?.token);
-    if (!check.ok) throw new ServerError(ERROR_CODES.AUTH_FAILED, check.reason);
-    return check.identity;
+  onAuth(_client: Client, options: { token?: unknown } | undefined, context: { token?: string }): Promise<JoinIdentity | true> {
+    return authenticateJoin(this.settings.joinSecret, options, context.token);
   }
 
   onJoin(client: Client, options: unknown, auth?: JoinIdentity | true) {
@@ -129,7 +126,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     // Only a transport-level drop (1xxx) or a transient close gets its seat held.
     // Deliberate 4xxx closes (invalid message, room failure, shutdown) go on to onLeave.
     const isTransient = code === undefined || code < 4000 || code === CLOSE_CODES.MAY_TRY_RECONNECT;
-    if (!isTransient || this.settings.reconnectGraceS === 0 || this.closedOnPurpose.has(client.sessionId)) return;
+    if (!isTransient || this.settings.reconnectGraceS === 0 || this.guard.wasClosedOnPurpose(client.sessionId)) return;
     const wire = this.state.players.get(client.sessionId);
     if (wire !== undefined) wire.isConnected = false;
     // Rejects on expiry (Colyseus then calls onLeave) or when the room is disposing.
@@ -147,7 +144,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   onLeave(client: Client, code?: number) {
     const wire = this.state.players.get(client.sessionId);
     removePlayer(this.world, client.sessionId);
-    this.closedOnPurpose.delete(client.sessionId);
+    this.guard.forget(client.sessionId);
     this.messaging.removePlayer(this.playerIds.get(client.sessionId) ?? client.sessionId);
     this.playerIds.delete(client.sessionId);
     this.stats.forget(client.sessionId);
@@ -161,32 +158,22 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   }
 
   onDispose() {
-    this.messaging?.stop();
+    // A room whose onCreate refused its options never counted as created.
+    if (this.messaging === undefined) return;
+    this.messaging.stop();
     this.settings.telemetry.onRoomDisposed?.(this.roomId);
     this.log.info({ event: "room_disposed", tick: this.world.tick }, "room disposed");
   }
 
   onUncaughtException(error: RoomException, methodName: RoomMethodName) {
-    const cause = error.cause instanceof ServerError ? error.cause : undefined;
-    if (cause?.code === ERROR_CODES.INVALID_JOIN_OPTIONS || cause?.code === ERROR_CODES.AUTH_FAILED) {
-      this.log?.info({ event: "join_refused", reason: cause.message }, "join refused");
-      return;
-    }
-    (this.log ?? this.settings?.logger)?.error({ event: "room_exception", methodName, err: error.cause ?? error }, "room handler threw");
-    if (methodName !== "setFixedTimestep") return;
-    // One failed tick is survivable; a full second of them means the world is broken.
-    this.failedTicksInARow++;
-    if (this.failedTicksInARow === this.settings.tickHz) {
-      this.log.error({ event: "room_failed" }, "simulation keeps failing, closing room");
-      void this.disconnect(CLOSE_CODES.ROOM_FAILED);
-    }
+    this.failures.handle(error, methodName, this.log);
   }
 
   override broadcastPatch(): boolean {
     const started = performance.now();
     try {
       for (const client of this.clients) {
-        if (this.isTooSlow(client)) continue;
+        if (this.guard.closeIfTooSlow(client)) continue;
         if (client.view !== undefined) this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
       }
     } catch (error) {
@@ -201,42 +188,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
 
   /** What an operator sees of this room (called through Colyseus' remoteRoomCall from any process). */
   operatorView() {
-    const inspector = this.getInspectorView();
-    const latest = new Map(this.stats.latestClients().map((c) => [c.sessionId, c]));
-    const clients = [...this.clients].map((client): ClientNetStats & { name: string } => ({
-      rttMs: null, bytesOutPerS: 0, sendBufferBytes: 0,
-      ...latest.get(client.sessionId),
-      sessionId: client.sessionId,
-      name: this.world.players.get(client.sessionId)?.name ?? "",
-    }));
+    const clients = operatorClients(this.stats, this.clients, (sessionId) => this.world.players.get(sessionId)?.name ?? "");
     return {
-      roomId: this.roomId, roomType: this.roomName, clients,
-      tick: this.stats.history(), stateSizeBytes: inspector.stateSize, state: this.state.toJSON(),
+      roomId: this.roomId, roomType: this.roomName, clients, tick: this.stats.history(),
+      stateSizeBytes: this.getInspectorView().stateSize, state: this.state.toJSON(),
     };
-  }
-
-  /**
-   * Backpressure: a client whose socket holds more unsent data than the hard
-   * limit is closed, so one slow reader can neither grow memory without bound
-   * nor slow the tick; past a quarter of it, it is counted as lagging.
-   */
-  private isTooSlow(client: Client): boolean {
-    const buffered = sendBufferBytes(client);
-    if (buffered <= this.settings.maxClientBufferBytes / 4) return false;
-    this.stats.noteLagging(client.sessionId);
-    if (buffered <= this.settings.maxClientBufferBytes) return false;
-    this.log.warn({ event: "slow_client_closed", sessionId: client.sessionId, bufferedBytes: buffered }, "client not reading, closed");
-    this.closedOnPurpose.add(client.sessionId);
-    client.leave(CLOSE_CODES.SLOW_CLIENT);
-    this.clock.setTimeout(() => terminate(client), SLOW_CLIENT_GRACE_MS);
-    return true;
-  }
-
-  private refuse(client: Client, reason: string): void {
-    this.log.warn({ event: "client_refused", sessionId: client.sessionId, reason }, "invalid frame, client closed");
-    this.stats.noteRefused();
-    this.closedOnPurpose.add(client.sessionId);
-    client.leave(CLOSE_CODES.INVALID_MESSAGE);
   }
 
   private step(): void {
@@ -252,32 +208,20 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
         inputs++;
       }
     }
-    this.applyEvents(stepWorld(this.world, this.targetView));
+    applyWorldEvents(stepWorld(this.world, this.targetView), this.state, this.interest, (k, v) => this.announceKill(k, v));
     for (const [sessionId, sim] of this.world.players) writePlayer(this.state.players.get(sessionId)!, sim);
     this.state.tick = this.world.tick;
-    this.failedTicksInARow = 0;
+    this.failures.tickSucceeded();
     const micros = (performance.now() - started) * 1000;
     this.stats.recordTick(micros, inputs);
     this.settings.telemetry.onTick(this.roomId, micros);
   }
 
-  private applyEvents(events: SimEvent[]): void {
-    for (const event of events) {
-      if (event.type === "fired") {
-        this.state.projectiles.set(String(event.projectile.id), createWireProjectile(event.projectile));
-      } else if (event.type === "projectileRemoved") {
-        const key = String(event.projectileId);
-        const wire = this.state.projectiles.get(key);
-        if (wire === undefined) continue;
-        this.state.projectiles.delete(key);
-        this.interest.forgetEntity(wire);
-      } else if (event.type === "killed") {
-        this.broadcast("kill", { killerId: event.killerId, victimId: event.victimId });
-        const killer = this.world.players.get(event.killerId);
-        if (killer !== undefined && killer.score % SCORE_MILESTONE === 0) {
-          this.messaging.publishRoomTypeEvent({ kind: "milestone", roomId: this.roomId, playerName: killer.name, score: killer.score });
-        }
-      }
+  private announceKill(killerId: string, victimId: string): void {
+    this.broadcast("kill", { killerId, victimId });
+    const killer = this.world.players.get(killerId);
+    if (killer !== undefined && killer.score % SCORE_MILESTONE === 0) {
+      this.messaging.publishRoomTypeEvent({ kind: "milestone", roomId: this.roomId, playerName: killer.name, score: killer.score });
     }
   }
 

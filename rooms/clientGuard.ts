@@ -1,4 +1,7 @@
 import { Protocol, type Client } from "@colyseus/core";
+import type { Logger } from "pino";
+import { CLOSE_CODES } from "../src/closeCodes.ts";
+import type { RoomStats } from "./roomStats.ts";
 
 /** Frame types a client may send; anything else is garbage. */
 const CLIENT_FRAME_CODES: ReadonlySet<number> = new Set([
@@ -39,11 +42,66 @@ export function guardFrames(deliver: Deliver, refuse: (client: Client, reason: s
 }
 
 /** The `ws` socket behind a Colyseus client: how much it has queued and not yet written. */
-export function sendBufferBytes(client: Client): number {
+function sendBufferBytes(client: Client): number {
   return (client.ref as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
 }
 
 /** Ends a socket outright, for a client that does not read its close frame either. */
-export function terminate(client: Client): void {
+function terminate(client: Client): void {
   (client.ref as unknown as { terminate?: () => void }).terminate?.();
+}
+
+/** A slow client closed for its send buffer gets this long to take the close frame before its socket is ended. */
+const SLOW_CLIENT_GRACE_MS = 1_000;
+
+/**
+ * The room's clients policed: closes clients that send invalid frames or do
+ * not read, and remembers them, so their drop holds no seat for a reconnection.
+ */
+export class ClientGuard {
+  private readonly maxClientBufferBytes: number;
+  private readonly log: Logger;
+  private readonly stats: RoomStats;
+  private readonly later: (run: () => void, ms: number) => void;
+  private readonly closedOnPurpose = new Set<string>();
+
+  constructor(maxClientBufferBytes: number, log: Logger, stats: RoomStats, later: (run: () => void, ms: number) => void) {
+    this.maxClientBufferBytes = maxClientBufferBytes;
+    this.log = log;
+    this.stats = stats;
+    this.later = later;
+  }
+
+  readonly refuse = (client: Client, reason: string): void => {
+    this.log.warn({ event: "client_refused", sessionId: client.sessionId, reason }, "invalid frame, client closed");
+    this.stats.noteRefused();
+    this.closedOnPurpose.add(client.sessionId);
+    client.leave(CLOSE_CODES.INVALID_MESSAGE);
+  };
+
+  /**
+   * Backpressure: a client whose socket holds more unsent data than the hard
+   * limit is closed, so one slow reader can neither grow memory without bound
+   * nor slow the tick; past a quarter of it, it is counted as lagging.
+   * Returns true when the client was closed.
+   */
+  closeIfTooSlow(client: Client): boolean {
+    const buffered = sendBufferBytes(client);
+    if (buffered <= this.maxClientBufferBytes / 4) return false;
+    this.stats.noteLagging(client.sessionId);
+    if (buffered <= this.maxClientBufferBytes) return false;
+    this.log.warn({ event: "slow_client_closed", sessionId: client.sessionId, bufferedBytes: buffered }, "client not reading, closed");
+    this.closedOnPurpose.add(client.sessionId);
+    client.leave(CLOSE_CODES.SLOW_CLIENT);
+    this.later(() => terminate(client), SLOW_CLIENT_GRACE_MS);
+    return true;
+  }
+
+  wasClosedOnPurpose(sessionId: string): boolean {
+    return this.closedOnPurpose.has(sessionId);
+  }
+
+  forget(sessionId: string): void {
+    this.closedOnPurpose.delete(sessionId);
+  }
 }

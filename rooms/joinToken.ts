@@ -1,4 +1,6 @@
+import { ServerError } from "@colyseus/core";
 import { errors, jwtVerify, SignJWT } from "jose";
+import { ERROR_CODES } from "../src/closeCodes.ts";
 
 /** Who a join token says the player is. */
 export interface JoinIdentity {
@@ -39,4 +41,16 @@ export async function checkJoinToken(secret: string, token: unknown): Promise<Jo
     if (error instanceof errors.JWTExpired) return { ok: false, reason: "the join token has expired" };
     return { ok: false, reason: "the join token is not valid" };
   }
+}
+
+/**
+ * A room's `onAuth`: anonymous (true) without a secret; with one, the identity
+ * in a valid token sent as the SDK's auth token or a `token` join option,
+ * else a refusal (AUTH_FAILED) saying why.
+ */
+export async function authenticateJoin(secret: string | undefined, options: { token?: unknown } | undefined, headerToken: string | undefined): Promise<JoinIdentity | true> {
+  if (secret === undefined) return true;
+  const check = await checkJoinToken(secret, headerToken ?? options?.token);
+  if (!check.ok) throw new ServerError(ERROR_CODES.AUTH_FAILED, check.reason);
+  return check.identity;
 }

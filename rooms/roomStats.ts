@@ -144,3 +144,14 @@ function push(ring: number[], value: number): void {
   ring.push(value);
   if (ring.length > HISTORY) ring.shift();
 }
+
+/** A room's clients as the operator panel shows them, with the last sampled network figures. */
+export function operatorClients(stats: RoomStats, clients: Iterable<Client>, nameOf: (sessionId: string) => string) {
+  const latest = new Map(stats.latestClients().map((c) => [c.sessionId, c]));
+  return [...clients].map((client): ClientNetStats & { name: string } => ({
+    rttMs: null, bytesOutPerS: 0, sendBufferBytes: 0,
+    ...latest.get(client.sessionId),
+    sessionId: client.sessionId,
+    name: nameOf(client.sessionId),
+  }));
+}

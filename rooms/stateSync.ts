@@ -1,6 +1,7 @@
 import { POSITION_SCALE, VELOCITY_SCALE } from "../src/sim/constants.ts";
-import type { SimPlayer, SimProjectile } from "../src/sim/world.ts";
-import { Player, Projectile } from "./schema/ArenaState.ts";
+import type { SimEvent, SimPlayer, SimProjectile } from "../src/sim/world.ts";
+import type { InterestManager } from "./interest.ts";
+import { Player, Projectile, type ArenaState } from "./schema/ArenaState.ts";
 
 /** Copies a simulated player onto its wire entity. The sim is snapped to the wire grids, so these are exact integers. */
 export function writePlayer(wire: Player, sim: SimPlayer): void {
@@ -30,4 +31,26 @@ export function createWireProjectile(sim: SimProjectile): Projectile {
     vy: sim.vy * VELOCITY_SCALE,
     spawnTick: sim.spawnTick,
   });
+}
+
+/** Mirrors a tick's projectile events onto the state; kills go to `onKill` (the room announces them). */
+export function applyWorldEvents(
+  events: readonly SimEvent[],
+  state: ArenaState,
+  interest: InterestManager,
+  onKill: (killerId: string, victimId: string) => void,
+): void {
+  for (const event of events) {
+    if (event.type === "fired") {
+      state.projectiles.set(String(event.projectile.id), createWireProjectile(event.projectile));
+    } else if (event.type === "projectileRemoved") {
+      const key = String(event.projectileId);
+      const wire = state.projectiles.get(key);
+      if (wire === undefined) continue;
+      state.projectiles.delete(key);
+      interest.forgetEntity(wire);
+    } else if (event.type === "killed") {
+      onKill(event.killerId, event.victimId);
+    }
+  }
 }
