@@ -191,7 +191,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const clients = operatorClients(this.stats, this.clients, (sessionId) => this.world.players.get(sessionId)?.name ?? "");
     return {
       roomId: this.roomId, roomType: this.roomName, clients, tick: this.stats.history(),
-      stateSizeBytes: this.getInspectorView().stateSize, state: this.state.toJSON(),
+      stateSizeBytes: this.fullStateBytes(), state: this.state.toJSON(),
     };
   }
 
@@ -215,6 +215,17 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const micros = (performance.now() - started) * 1000;
     this.stats.recordTick(micros, inputs);
     this.settings.telemetry.onTick(this.roomId, micros);
+  }
+
+  /**
+   * Bytes of the full state a client downloads on joining, for its own view
+   * (the first client's): the view-less size Colyseus reports leaves out every
+   * filtered entity.
+   */
+  fullStateBytes(): number {
+    const client = this.clients[0];
+    const full = client === undefined ? undefined : this["_serializer"].getFullState(client);
+    return (full as Uint8Array | undefined)?.byteLength ?? this.getInspectorView().stateSize;
   }
 
   private announceKill(killerId: string, victimId: string): void {

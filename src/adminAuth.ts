@@ -52,9 +52,9 @@ export class TokenGuard {
   }
 
   /** The cookie to set once `token` proved right, or undefined when it is wrong. */
-  sessionCookieFor(token: string): string | undefined {
+  sessionCookieFor(token: string, isHttps: boolean): string | undefined {
     if (this.token === undefined || !equalSecrets(token, this.token)) return undefined;
-    return `${SESSION_COOKIE}=${this.sessionValue}; HttpOnly; SameSite=Strict; Path=/`;
+    return `${SESSION_COOKIE}=${this.sessionValue}; HttpOnly; SameSite=Strict; Path=/${isHttps ? "; Secure" : ""}`;
   }
 
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {

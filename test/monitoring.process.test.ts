@@ -1,4 +1,5 @@
 import { Client, type Room } from "@colyseus/sdk";
+import { request } from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { healthOf, joinThrough, leaveAll, startCluster, stopAll } from "./support/cluster.ts";
 import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
@@ -50,6 +51,30 @@ describe("metrics and the admin API", () => {
     expect(cookie).not.toContain(TOKEN);
     expect((await fetch(`${base}/admin/api/cluster`, { headers: { cookie } })).status).toBe(200);
     expect((await fetch(`${base}/admin/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "nope" }) })).status).toBe(401);
+  });
+
+  it("refuses other origins, even with valid credentials, and sends them no CORS grant", async () => {
+    servers = [await startServer()];
+    const base = servers[0]!.httpUrl;
+    // No ADMIN_TOKEN: loopback only, and a web page elsewhere must not reach it through the operator's browser.
+    const evil = await fetch(`${base}/admin/api/cluster`, { headers: { origin: "http://evil.example" } });
+    expect(evil.status).toBe(403);
+    expect(evil.headers.get("access-control-allow-origin")).toBeNull();
+    const action = await fetch(`${base}/admin/api/announce`, {
+      method: "POST", headers: { origin: "http://evil.example", "content-type": "application/json" }, body: JSON.stringify({ text: "pwned" }),
+    });
+    expect(action.status).toBe(403);
+    // A DNS-rebound name reaches the loopback port with a foreign Host (fetch cannot set Host; http can).
+    const reboundStatus = await new Promise<number>((resolve, reject) => {
+      request({ host: "127.0.0.1", port: servers[0]!.port, path: "/admin/api/cluster", headers: { host: "attacker.example" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on("error", reject).end();
+    });
+    expect(reboundStatus).toBe(403);
+    const own = await fetch(`${base}/admin/api/cluster`, { headers: { origin: base } });
+    expect(own.status).toBe(200);
+    expect(own.headers.get("cache-control")).toBe("no-store");
   });
 
   it("serves /metrics as Prometheus text with sane gameserver_* values after a room ticked", async () => {
@@ -116,11 +141,16 @@ describe("metrics and the admin API", () => {
       const detail = await (await fetch(`${base}/admin/api/rooms/${target!.roomId}`, { headers: auth })).json();
       expect(detail.processId).toBe(otherId);
       expect(detail.clients.map((c: { name: string }) => c.name).sort()).toEqual(["op" + rooms.indexOf(target!), "second"].sort());
-      expect(detail.stateSizeBytes).toBeGreaterThan(0);
+      // Two players in view with their names: far more than the empty shell of the state.
+      expect(detail.stateSizeBytes).toBeGreaterThan(40);
       expect(detail.tick.simMicros.length).toBeGreaterThan(0);
       expect(Object.keys(detail.state.players)).toHaveLength(2);
     }, { timeout: 5_000, interval: 250 });
 
+    const unknown = await fetch(`${base}/admin/api/rooms/${target!.roomId}/kick`, {
+      method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ sessionId: "nobody" }),
+    });
+    expect(unknown.status).toBe(404);
     const kicked = new Promise<number>((resolve) => second.onLeave((code) => resolve(code)));
     const kick = await fetch(`${base}/admin/api/rooms/${target!.roomId}/kick`, {
       method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ sessionId: second.sessionId }),

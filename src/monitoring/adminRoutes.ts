@@ -35,6 +35,17 @@ export function adminRoutes({ guard, view, presence, logger }: AdminRoutesOption
   const router = express.Router();
   const api = express.Router();
 
+  router.use(["/panel", "/admin"], sameOriginOnly(guard));
+  router.use("/panel", (_req, res, next) => {
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Content-Security-Policy", "frame-ancestors 'none'");
+    next();
+  });
+  router.use("/admin/api", (_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
   // The page shell holds no data, but without a token it is loopback-only like the rest.
   router.use("/panel", (req, res, next) => {
     if (guard.token === undefined && !isLoopback(req)) {
@@ -51,7 +62,7 @@ export function adminRoutes({ guard, view, presence, logger }: AdminRoutesOption
   });
   router.post("/admin/api/session", express.json(), (req, res) => {
     const body = Session.safeParse(req.body);
-    const cookie = body.success ? guard.sessionCookieFor(body.data.token) : undefined;
+    const cookie = body.success ? guard.sessionCookieFor(body.data.token, isHttps(req)) : undefined;
     if (cookie === undefined) {
       res.status(401).json({ error: "wrong token" });
       return;
@@ -70,7 +81,8 @@ export function adminRoutes({ guard, view, presence, logger }: AdminRoutesOption
     res.json({ points: view.history() });
   });
   api.get("/stream", (req, res) => {
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    // X-Accel-Buffering: a buffering proxy (nginx) would otherwise hold events back.
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
     res.write("retry: 2000\n\n");
     const send = () => res.write(`event: cluster\ndata: ${JSON.stringify(view.toJSON(Date.now()))}\n\n`);
     send();
@@ -99,6 +111,10 @@ export function adminRoutes({ guard, view, presence, logger }: AdminRoutesOption
   api.post("/rooms/:roomId/dispose", async (req, res) => {
     const roomId = roomIdOf(req.params.roomId, res);
     if (roomId === undefined) return;
+    if (!view.toJSON(Date.now()).rooms.some((r) => r.roomId === roomId)) {
+      res.status(404).json({ error: `no room ${roomId}` });
+      return;
+    }
     await act(res, `dispose room ${roomId}`, async () => {
       await matchMaker.remoteRoomCall(roomId, "disconnect", [CLOSE_CODES.ROOM_CLOSED_BY_OPERATOR]);
       logger.info({ event: "operator_disposed_room", roomId }, "operator disposed a room");
@@ -113,9 +129,21 @@ export function adminRoutes({ guard, view, presence, logger }: AdminRoutesOption
       res.status(400).json({ error: "expected { sessionId }" });
       return;
     }
-    await act(res, `kick ${body.data.sessionId}`, async () => {
-      await matchMaker.remoteRoomCall(roomId, "kickClient", [body.data.sessionId, CLOSE_CODES.KICKED_BY_OPERATOR]);
-      logger.info({ event: "operator_kicked_client", roomId, sessionId: body.data.sessionId }, "operator kicked a client");
+    const sessionId = body.data.sessionId;
+    let isInRoom: boolean;
+    try {
+      const detail = await matchMaker.remoteRoomCall(roomId, "operatorView") as { clients: { sessionId: string }[] };
+      isInRoom = detail.clients.some((c) => c.sessionId === sessionId);
+    } catch {
+      isInRoom = false;
+    }
+    if (!isInRoom) {
+      res.status(404).json({ error: `no client ${sessionId} in room ${roomId}` });
+      return;
+    }
+    await act(res, `kick ${sessionId}`, async () => {
+      await matchMaker.remoteRoomCall(roomId, "kickClient", [sessionId, CLOSE_CODES.KICKED_BY_OPERATOR]);
+      logger.info({ event: "operator_kicked_client", roomId, sessionId }, "operator kicked a client");
       return { kicked: true };
     });
   });
@@ -134,6 +162,40 @@ export function adminRoutes({ guard, view, presence, logger }: AdminRoutesOption
   });
   router.use("/admin/api", api);
   return router;
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+function isHttps(req: express.Request): boolean {
+  return req.secure || req.headers["x-forwarded-proto"] === "https";
+}
+
+/**
+ * The operator surface answers its own pages only. Colyseus' CORS layer
+ * reflects any Origin with credentials on every route; here its headers are
+ * dropped and a request from another origin is refused, so a web page open in
+ * the operator's browser cannot read the API or trigger actions. Without a
+ * token, the Host must also be a loopback name (a rebound DNS name is not).
+ */
+function sameOriginOnly(guard: TokenGuard) {
+  return (req: express.Request, res: express.Response, next: express.NextFunction): void => {
+    for (const header of ["Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Expose-Headers"]) {
+      res.removeHeader(header);
+    }
+    const host = req.headers.host ?? "";
+    const origin = req.headers.origin;
+    const isCrossOrigin = (origin !== undefined && origin !== `http://${host}` && origin !== `https://${host}`)
+      || req.headers["sec-fetch-site"] === "cross-site" || req.headers["sec-fetch-site"] === "same-site";
+    if (isCrossOrigin) {
+      res.status(403).json({ error: "cross-origin requests to the operator surface are refused" });
+      return;
+    }
+    if (guard.token === undefined && !LOOPBACK_HOSTS.test(host)) {
+      res.status(403).json({ error: "without ADMIN_TOKEN the operator surface answers loopback requests only" });
+      return;
+    }
+    next();
+  };
 }
 
 function roomIdOf(raw: string | undefined, res: express.Response): string | undefined {

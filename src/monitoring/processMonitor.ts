@@ -98,7 +98,7 @@ export class ProcessMonitor implements ArenaTelemetry {
         clients: room.clients.length, maxClients: room.maxClients,
         tickP99Ms: round(percentile(tickMicros, 99) / 1000 || 0),
         bytesOutPerS: sample.bytesOutPerS, ageS: Math.round((now - createdAt) / 1000), locked: room.locked,
-        stateSizeBytes: room.getInspectorView().stateSize,
+        stateSizeBytes: room.fullStateBytes(),
       });
     }
     const cpu = process.cpuUsage(this.lastCpu);

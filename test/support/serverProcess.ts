@@ -49,9 +49,12 @@ export interface RunningServer {
   stop(deadlineMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a real server process on a free port and resolves once it answers /healthz. */
+/**
+ * Starts a real server process and resolves once it answers /healthz: on a
+ * free port, or on `env.PORT` (to bring a stopped server back where clients expect it).
+ */
 export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningServer> {
-  const port = await freePort();
+  const port = env.PORT !== undefined ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [...nodeArgs, ENTRY], {
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "inherit"],

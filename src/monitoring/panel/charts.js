@@ -11,6 +11,14 @@ const AXIS_STYLE = {
   font: "11px system-ui, sans-serif",
 };
 
+const STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
+
+/** Tick steps for counts: whole numbers only. */
+export const COUNT_INCRS = [...STEPS, ...STEPS.map((s) => s * 1000), ...STEPS.map((s) => s * 1e6)];
+
+/** Tick steps for bytes: round numbers of B, KiB, MiB, GiB, so the axis reads "20 KiB/s", not "19.5 KiB/s". */
+export const BYTE_INCRS = [0, 1, 2, 3].flatMap((power) => STEPS.map((s) => s * 1024 ** power));
+
 /**
  * 24-hour local time of epoch seconds: "14:05", or "14:05:09" with seconds.
  * @param {number} epochS
@@ -36,9 +44,9 @@ function clockOf(epochS, withSeconds) {
  * @param {number} options.height CSS pixels
  * @param {() => [number, number] | null} [options.xRange] a fixed x window (null: fit the data)
  * @param {number} [options.yMin] the y axis reaches at least this high, so an idle cluster's flat line sits low
- * @param {boolean} [options.isInteger] y values are counts: whole-number ticks only
+ * @param {number[]} [options.yIncrs] the y axis's allowed tick steps (default: uPlot's decimal ones)
  */
-export function createChart(container, { isTime, series, height, xRange, yMin = 1, isInteger = false }) {
+export function createChart(container, { isTime, series, height, xRange, yMin = 1, yIncrs }) {
   const format = series[0]?.format ?? String;
   /** @type {any} */
   const opts = {
@@ -56,12 +64,14 @@ export function createChart(container, { isTime, series, height, xRange, yMin = 
     axes: [
       {
         ...AXIS_STYLE,
-        values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => (isTime ? clockOf(t, false) : String(t))),
+        // Seconds on the clock only when ticks are less than a minute apart.
+        values: (/** @type {any} */ _u, /** @type {number[]} */ ticks, /** @type {number} */ _axis, /** @type {number} */ _space, /** @type {number} */ step) =>
+          ticks.map((t) => (isTime ? clockOf(t, step < 60) : String(t))),
       },
       {
         ...AXIS_STYLE,
         size: 70,
-        ...(isInteger ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000] } : {}),
+        ...(yIncrs === undefined ? {} : { incrs: yIncrs }),
         values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => format(t)),
       },
     ],

@@ -12,7 +12,7 @@ function isNumber(value) {
 }
 
 /**
- * 1536 -> "1.5 KiB". One decimal below 100 of a unit, none above.
+ * 1536 -> "1.5 KiB", 10240 -> "10 KiB": one decimal below 100 of a unit unless whole, none above.
  * @param {unknown} bytes
  */
 export function formatBytes(bytes) {
@@ -23,7 +23,7 @@ export function formatBytes(bytes) {
     value /= 1024;
     unit++;
   }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  const digits = unit === 0 || value >= 100 || Number.isInteger(value) ? 0 : 1;
   return `${bytes < 0 ? "-" : ""}${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
 }
 
@@ -38,6 +38,7 @@ export function formatRate(bytesPerS) {
  */
 export function formatMs(ms) {
   if (!isNumber(ms)) return DASH;
+  if (ms === 0) return "0 ms";
   if (ms < 1) return `${ms.toFixed(2)} ms`;
   if (ms < 100) return `${ms.toFixed(1)} ms`;
   return `${Math.round(ms)} ms`;

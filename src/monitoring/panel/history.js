@@ -5,6 +5,7 @@
  */
 
 export const WINDOW_MS = 15 * 60 * 1000;
+const MIN_WINDOW_MS = 60 * 1000;
 
 /** @typedef {{ at: number, ccu: number, tickP99Ms: number, bytesOutPerS: number }} HistoryPoint */
 
@@ -63,10 +64,16 @@ export class History {
     };
   }
 
-  /** The window the charts show, in epoch seconds, ending at the newest point. */
+  /**
+   * The window the charts show, in epoch seconds: the last 15 minutes, or
+   * less while less is known (at least a minute), so a young cluster's lines
+   * are not squeezed against the right edge.
+   */
   window() {
+    const oldest = this.points[0]?.at;
     const newest = this.points.at(-1)?.at;
-    if (newest === undefined) return null;
-    return /** @type {[number, number]} */ ([(newest - WINDOW_MS) / 1000, newest / 1000]);
+    if (oldest === undefined || newest === undefined) return null;
+    const start = Math.min(newest - MIN_WINDOW_MS, Math.max(oldest, newest - WINDOW_MS));
+    return /** @type {[number, number]} */ ([start / 1000, newest / 1000]);
   }
 }

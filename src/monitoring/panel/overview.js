@@ -1,5 +1,5 @@
 /** The overview: cluster totals, 15-minute charts, and one row per process. */
-import { createChart } from "./charts.js";
+import { BYTE_INCRS, COUNT_INCRS, createChart } from "./charts.js";
 import { byId, el, setCell, syncRows } from "./dom.js";
 import { formatBytes, formatCount, formatMs, formatPct, formatRate } from "./format.js";
 
@@ -99,11 +99,11 @@ export class Overview {
    */
   ensureCharts(xRange) {
     if (this.charts.length > 0) return;
-    const common = { isTime: true, height: 150, xRange };
+    const common = { isTime: true, height: 170, xRange };
     this.charts = [
-      createChart(byId("chart-ccu", HTMLElement), { ...common, yMin: 5, isInteger: true, series: [{ label: "CCU", color: "#4cc9f0", format: formatCount }] }),
+      createChart(byId("chart-ccu", HTMLElement), { ...common, yMin: 5, yIncrs: COUNT_INCRS, series: [{ label: "CCU", color: "#4cc9f0", format: formatCount }] }),
       createChart(byId("chart-tick", HTMLElement), { ...common, yMin: 1, series: [{ label: "tick p99", color: "#ffd166", format: formatMs }] }),
-      createChart(byId("chart-bytes", HTMLElement), { ...common, yMin: 1024, series: [{ label: "out", color: "#80ed99", format: formatRate }] }),
+      createChart(byId("chart-bytes", HTMLElement), { ...common, yMin: 1024, yIncrs: BYTE_INCRS, series: [{ label: "out", color: "#80ed99", format: formatRate }] }),
     ];
   }
 

@@ -40,6 +40,8 @@ const history = new History();
 /** @type {any} the latest `cluster` payload */
 let latest;
 let isPanelRunning = false;
+/** ADMIN_TOKEN is set: the page offers a log-out button while the panel runs. */
+let isLoginRequired = false;
 let hasBeenLive = false;
 
 const stream = new ClusterStream({
@@ -52,6 +54,7 @@ const stream = new ClusterStream({
 /** @param {ViewName} name */
 function showView(name) {
   document.body.dataset.view = name;
+  logoutButton.hidden = !(isLoginRequired && isPanelRunning);
   for (const view of VIEWS) byId(`${view}-view`, HTMLElement).hidden = view !== name;
   for (const tab of document.querySelectorAll(".tabs a")) {
     const isCurrent = tab instanceof HTMLElement && (tab.dataset.tab === name || (name === "room" && tab.dataset.tab === "rooms"));
@@ -144,7 +147,7 @@ function showAccessNote(auth) {
   accessNote.textContent = auth.loopbackOnly
     ? "ADMIN_TOKEN is not set: this panel, its API and its stream answer requests from this machine (loopback) only. Set ADMIN_TOKEN to reach it from elsewhere, behind a login."
     : "";
-  logoutButton.hidden = !auth.required;
+  isLoginRequired = auth.required;
 }
 
 /** @param {string} [message] */
