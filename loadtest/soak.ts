@@ -50,7 +50,6 @@ const redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127
 children.push(redis);
 await new Promise<void>((resolve) => createInterface({ input: redis.stdout! }).on("line", (l) => { if (l.includes("Ready to accept")) resolve(); }));
 const basePort = await consecutiveFreePorts(workerCount);
-const workerPids = new Map<number, number>();
 const supervisor = spawn(process.execPath, [fileURLToPath(new URL("../src/cluster/supervisor.ts", import.meta.url)), "--workers", String(workerCount)], {
   env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${redisPort}`, PORT: String(basePort), HOST: "127.0.0.1", LOG_LEVEL: "warn", ARENA_MAX_CLIENTS: "32" },
   stdio: ["ignore", "pipe", "inherit"],
@@ -59,8 +58,7 @@ children.push(supervisor);
 const errorLines: string[] = [];
 createInterface({ input: supervisor.stdout! }).on("line", (line) => {
   try {
-    const entry = JSON.parse(line) as { event?: string; worker?: number; pid?: number; level?: number; msg?: string };
-    if (entry.event === "worker_started") workerPids.set(entry.worker!, entry.pid!);
+    const entry = JSON.parse(line) as { event?: string; level?: number; msg?: string };
     if ((entry.level ?? 0) >= 50 && entry.event !== "worker_died") errorLines.push(entry.msg ?? line);
   } catch {
     // a non-JSON line from a worker
@@ -158,7 +156,8 @@ while (Date.now() - startedAt < durationMs) {
   if (Number.isFinite(rss)) rssSamples.push({ atMs: Date.now() - startedAt, rss });
   if (!restarted && Date.now() - startedAt > durationMs / 2) {
     restarted = true;
-    const pid = workerPids.get(workerCount);
+    const lastWorker = endpoints.at(-1)!;
+    const pid = await fetch(`${lastWorker}/healthz`).then(async (r) => ((await r.json()) as { pid: number }).pid, () => undefined);
     if (pid !== undefined) process.kill(pid, "SIGKILL");
     process.stderr.write(`soak: killed worker ${workerCount} (pid ${pid}) midway; the supervisor restarts it\n`);
   }

@@ -27,6 +27,8 @@ export interface AppDeps {
 export interface Health {
   status: "ok" | "draining";
   processId: string;
+  /** The OS process id, for operators and supervisors. */
+  pid: number;
   rooms: number;
   clients: number;
   uptimeS: number;
@@ -103,6 +105,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     return {
       status: registry.draining ? "draining" : "ok",
       processId: matchMaker.processId,
+      pid: process.pid,
       rooms: own.rooms,
       clients: own.ccu,
       uptimeS: Math.round((performance.now() - startedAt) / 1000),
