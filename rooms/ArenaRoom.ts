@@ -78,7 +78,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.maxClients = this.settings.maxClients;
     this.maxMessagesPerSecond = this.settings.maxMessagesPerSecond;
     this.guard = new ClientGuard(this.settings.maxClientBufferBytes, this.log, this.stats, (run, ms) => this.clock.setTimeout(run, ms));
-    this["_onMessage"] = guardFrames(this["_onMessage"].bind(this), this.guard.refuse);
+    this["_onMessage"] = guardFrames(this["_onMessage"].bind(this), this.guard.refuse, !this.settings.isLatencySimulated);
     this.patchRate = 1000 / this.settings.patchHz;
     this.state.tickHz = this.settings.tickHz;
     const rewind = this.allowRewindState({ maxRewindMs: this.settings.maxRewindMs });

@@ -18,8 +18,10 @@ type Deliver = (client: Client, buffer: Buffer) => void;
  * input frames that do not decode, and anything that throws while being
  * dispatched are refused (Colyseus would otherwise drop them silently, or let
  * the throw escape the socket's event handler). Returns the guarded dispatcher.
+ * `checkInputDecodes` must be off under Colyseus' simulated latency
+ * (COLYSEUS_LATENCY), which decodes frames later, on a timer.
  */
-export function guardFrames(deliver: Deliver, refuse: (client: Client, reason: string) => void): Deliver {
+export function guardFrames(deliver: Deliver, refuse: (client: Client, reason: string) => void, checkInputDecodes: boolean): Deliver {
   return (client, buffer) => {
     const code = (buffer?.[0] ?? -1) & CODE_MASK;
     if (!Buffer.isBuffer(buffer) || buffer.length === 0 || !CLIENT_FRAME_CODES.has(code)) {
@@ -35,7 +37,7 @@ export function guardFrames(deliver: Deliver, refuse: (client: Client, reason: s
       return;
     }
     // Colyseus logs an input that fails to decode and moves on; we close its sender.
-    if (INPUT_FRAME_CODES.has(code) && (privateClient._receivedInputCount ?? 0) === inputsBefore) {
+    if (checkInputDecodes && INPUT_FRAME_CODES.has(code) && (privateClient._receivedInputCount ?? 0) === inputsBefore) {
       refuse(client, "input does not decode");
     }
   };

@@ -12,6 +12,8 @@ export interface ArenaSettings {
   maxMessagesPerSecond: number;
   /** False when the process is at its client cap: rooms then refuse seats so matchmaking looks elsewhere. */
   canAdmitPlayer: () => boolean;
+  /** Colyseus' COLYSEUS_LATENCY simulation (development) is on: it decodes frames later, on a timer. */
+  isLatencySimulated: boolean;
   /** Set: joins need a signed token (see joinToken.ts). */
   joinSecret: string | undefined;
   logger: Logger;

@@ -1,4 +1,4 @@
-import { LobbyRoom, matchMaker, Server } from "@colyseus/core";
+import { LobbyRoom, matchMaker, parseLatencyEnv, Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type express from "express";
 import type { Logger } from "pino";
@@ -141,7 +141,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
         res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
       });
       app.use(adminRoutes({ guard: adminGuard, view: monitor.view, presence: () => matchMaker.presence, logger }));
-      mountWebClient(app);
+      mountWebClient(app, logger);
       // Last: errors from any route (a malformed JSON body, say) answer as JSON, never with a stack trace.
       app.use((error: { status?: number; expose?: boolean; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
         const status = typeof error.status === "number" && error.status >= 400 && error.status < 600 ? error.status : 500;
@@ -167,6 +167,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     maxClientBufferBytes: config.maxClientBufferBytes,
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     joinSecret: config.joinSecret,
+    isLatencySimulated: (parseLatencyEnv() ?? 0) > 0,
     canAdmitPlayer: () => matchMaker.stats.local.ccu < config.maxClientsPerProcess,
     logger,
     telemetry: fanOutTelemetry(...[load, monitor, metrics, deps.telemetry].filter((t): t is ArenaTelemetry => t !== undefined)),

@@ -18,15 +18,21 @@ const MOVE_KEYS: Record<string, readonly [axis: "x" | "y", sign: -1 | 1]> = {
 /**
  * Keyboard and mouse -> intent. WASD/arrows move, the mouse aims (relative
  * to the canvas centre, where the own player is drawn), click or space fires.
- * A click shorter than a tick is latched until an input has carried it.
  * Keys typed into form fields (chat, name) are not game input.
+ *
+ * A click (or a tap of space) keeps `fire` set for the next `clickFireInputs`
+ * inputs: one shorter than a tick would otherwise be missed, and one during
+ * the weapon's cooldown would be refused by the server and lost. Kept under
+ * the cooldown's length in ticks, so one click never fires twice.
  */
 export class Controls {
   private readonly canvas: HTMLCanvasElement;
   private readonly onIntentChange: () => void;
   private readonly held = new Set<string>();
   private isMouseDown = false;
-  private isFireLatched = false;
+  /** Inputs that still carry a click's fire. */
+  private latchedFireInputs = 0;
+  private readonly clickFireInputs: number;
   private mouseX = 0;
   private mouseY = 0;
   private hasMouse = false;
@@ -34,8 +40,9 @@ export class Controls {
   private readonly detach: () => void;
 
   /** `onIntentChange` runs inside the input event, so a new intent can be sent before the next frame. */
-  constructor(canvas: HTMLCanvasElement, onIntentChange: () => void) {
+  constructor(canvas: HTMLCanvasElement, clickFireInputs: number, onIntentChange: () => void) {
     this.canvas = canvas;
+    this.clickFireInputs = Math.max(1, clickFireInputs);
     this.onIntentChange = onIntentChange;
     const onKeyDown = (e: KeyboardEvent) => this.key(e, true);
     const onKeyUp = (e: KeyboardEvent) => this.key(e, false);
@@ -44,7 +51,7 @@ export class Controls {
       if (e.button !== 0) return;
       this.pointAt(e);
       this.isMouseDown = true;
-      this.isFireLatched = true;
+      this.latchedFireInputs = this.clickFireInputs;
       this.onIntentChange();
     };
     const onMouseUp = (e: MouseEvent) => {
@@ -67,10 +74,10 @@ export class Controls {
     };
   }
 
-  /** The intent for the input about to be sent; consumes a latched click. */
+  /** The intent for the input about to be sent; counts down a click's fire. */
   take(): Intent {
     const intent = this.peek();
-    this.isFireLatched = false;
+    if (this.latchedFireInputs > 0) this.latchedFireInputs--;
     return intent;
   }
 
@@ -88,14 +95,14 @@ export class Controls {
       moveX: Math.sign(moveX),
       moveY: Math.sign(moveY),
       aim: this.aim(),
-      fire: this.isMouseDown || this.isFireLatched || this.held.has("Space"),
+      fire: this.isMouseDown || this.latchedFireInputs > 0 || this.held.has("Space"),
     };
   }
 
   releaseAll(): void {
     this.held.clear();
     this.isMouseDown = false;
-    this.isFireLatched = false;
+    this.latchedFireInputs = 0;
   }
 
   dispose(): void {
@@ -111,6 +118,7 @@ export class Controls {
     if (isDown === this.held.has(e.code)) return; // auto-repeat
     if (isDown) this.held.add(e.code);
     else this.held.delete(e.code);
+    if (isDown && e.code === "Space") this.latchedFireInputs = this.clickFireInputs;
     this.onIntentChange();
   }
 

@@ -1,18 +1,20 @@
 import { Callbacks, Predict, type InputHandle } from "@colyseus/sdk";
 import type { ArenaState, Player, PlayerInput } from "../../rooms/schema/ArenaState.ts";
-import { POSITION_SCALE, PROJECTILE_TTL_MS, ticksFor } from "../sim/constants.ts";
+import { FIRE_COOLDOWN_MS, POSITION_SCALE, PROJECTILE_TTL_MS, ticksFor } from "../sim/constants.ts";
 import { ARENA_LEVEL, indexLevel } from "../sim/level.ts";
 import { ChatBox } from "./ChatBox.ts";
-import type { Recipient } from "./chatCommand.ts";
+import { composeFrame, type RemoteSnapshot } from "./composeFrame.ts";
 import { Controls } from "./Controls.ts";
 import { DebugPanel } from "./DebugPanel.ts";
-import { drawScene, type PlayerSprite } from "./drawArena.ts";
+import { sendDirectMessage } from "./directMessage.ts";
+import { drawScene } from "./drawArena.ts";
 import { Hud } from "./Hud.ts";
 import { InputPacer } from "./InputPacer.ts";
 import type { ArenaRoom } from "./joinArena.ts";
 import { describeLeave } from "./leaveReason.ts";
 import { OwnPrediction, type PredictionErrorReport } from "./OwnPrediction.ts";
 import { PatchMeter } from "./PatchMeter.ts";
+import { PlayerDirectory } from "./PlayerDirectory.ts";
 import { ProjectileTracker, type DrawnProjectile } from "./ProjectileTracker.ts";
 import { RttProbe } from "./RttProbe.ts";
 import { TickClock } from "./TickClock.ts";
@@ -46,17 +48,6 @@ export interface SessionEvents {
   reconnected(): void;
   /** The session is over; `message` says why (undefined when the player left on purpose). */
   ended(message: string | undefined): void;
-}
-
-export interface RemoteSnapshot {
-  name: string;
-  /** Units, as drawn (interpolated). */
-  x: number;
-  y: number;
-  hp: number;
-  score: number;
-  isAlive: boolean;
-  isConnected: boolean;
 }
 
 /** What the last frame drew, for the debug hook. */
@@ -93,8 +84,7 @@ export class GameSession {
   private readonly debugPanel: DebugPanel | undefined;
   private readonly patchMeter = new PatchMeter();
   private readonly rtt = new RttProbe();
-  /** Names of every player seen (in view, in a DM or the kill feed), by session id. */
-  private readonly names = new Map<string, string>();
+  private readonly players = new PlayerDirectory();
   /** Projectiles the last patch removed; stamped with that patch's tick once it is fully applied. */
   private readonly removedProjectiles: string[] = [];
   private own: OwnPrediction | undefined;
@@ -104,6 +94,7 @@ export class GameSession {
   private frameTimes: number[] = [];
   private lastHudMs = Number.NEGATIVE_INFINITY;
   private isOver = false;
+  private wasAlive = true;
   private lastError: PredictionErrorReport | undefined;
 
   constructor(room: ArenaRoom, elements: SessionElements, events: SessionEvents, options: { isDebug: boolean }) {
@@ -124,10 +115,12 @@ export class GameSession {
     this.predict.attachAll("players", { x: position, y: position, aim: { mode: "lerp", delay: this.interpolationDelayMs, angle: true } });
 
     this.pacer = new InputPacer(1000 / this.tickHz, () => this.sendInput());
-    this.controls = new Controls(elements.canvas, () => this.onIntentChange());
+    // A click holds fire for just under the cooldown: fires as soon as allowed, never twice.
+    const clickFireInputs = ticksFor(FIRE_COOLDOWN_MS, this.tickHz) - 1;
+    this.controls = new Controls(elements.canvas, clickFireInputs, () => this.onIntentChange());
     this.chat = new ChatBox(elements.chatLog, elements.chatForm, elements.chatInput, {
-      recipients: () => this.recipients(),
-      sendDirect: (to, text) => this.sendDirect(to, text),
+      recipients: () => this.players.recipients(this.room.sessionId),
+      sendDirect: (to, text) => sendDirectMessage(room, to, text, DM_TIMEOUT_MS),
     });
     this.hud = new Hud(
       { stats: elements.stats, scoreboard: elements.scoreboard, killFeed: elements.killFeed, banner: elements.banner },
@@ -151,15 +144,10 @@ export class GameSession {
     return this.lastError === undefined ? undefined : { ...this.lastError };
   }
 
-  /** Leaves the room on purpose (no "disconnected" screen). */
-  async leave(): Promise<void> {
-    await this.room.leave(true);
-  }
-
   private listen(): void {
     const room = this.room;
     const callbacks = Callbacks.get(room);
-    callbacks.onAdd("players", (player, id) => this.names.set(id, player.name));
+    callbacks.onAdd("players", (player, id) => this.players.remember(id, player.name));
     callbacks.onAdd("projectiles", (projectile, id) => this.projectiles.add(id, projectile));
     callbacks.onRemove("projectiles", (_projectile, id) => this.removedProjectiles.push(id));
     room.onStateChange((state) => {
@@ -169,7 +157,7 @@ export class GameSession {
     });
     room.onMessage("kill", (m: { killerId: string; victimId: string }) => this.onKill(m.killerId, m.victimId));
     room.onMessage("dm", (m: { from: string; fromName: string; text: string }) => {
-      this.names.set(m.from, m.fromName);
+      this.players.remember(m.from, m.fromName);
       this.chat.showDirect({ sessionId: m.from, name: m.fromName }, m.text);
     });
     room.onMessage("announcement", (m: { text: string }) => this.chat.showAnnouncement(m.text));
@@ -199,6 +187,7 @@ export class GameSession {
     this.controls.dispose();
     this.chat.dispose();
     this.own?.dispose();
+    this.predict.dispose();
     this.hud.setBanner("");
     this.events.ended(message);
   }
@@ -209,6 +198,8 @@ export class GameSession {
     this.ensureOwnPrediction();
     // Order per the SDK: advance prediction (reconcile, smoothing), then send the
     // inputs due this frame (each is predicted as it is sent), then read positions.
+    // The step count predict.tick returns is not used: InputPacer paces, so that a
+    // key press can also be sent between frames.
     this.predict.tick(nowMs);
     if (this.own !== undefined && !this.room.reconnection.isReconnecting) this.pacer.pump(nowMs);
     const error = this.own?.measure(nowMs);
@@ -259,48 +250,23 @@ export class GameSession {
     if (this.own === undefined || this.room.reconnection.isReconnecting) return;
     const intent = this.controls.peek();
     const isSame = intent.moveX === this.lastSent.moveX && intent.moveY === this.lastSent.moveY && intent.fire === this.lastSent.fire;
-    if (!isSame) this.pacer.sendEarly(performance.now());
+    if (!isSame) this.pacer.sendEarly();
   }
 
   private draw(): void {
-    const state = this.room.state;
-    const ownId = this.room.sessionId;
-    const sprites: PlayerSprite[] = [];
-    const remotes = new Map<string, RemoteSnapshot>();
-    let centre = { x: this.level.level.widthUnits / 2, y: this.level.level.heightUnits / 2 };
-    let own: { x: number; y: number } | null = null;
-    state.players.forEach((player: Player, id: string) => {
-      if (id === ownId) {
-        if (this.own === undefined) return;
-        own = this.own.rendered();
-        centre = own;
-        if (!player.isAlive) return;
-        sprites.push({ ...this.spriteOf(id, player), ...own, aim: this.controls.peek().aim, isOwn: true });
-        return;
-      }
-      const sprite = this.spriteOf(id, player);
-      remotes.set(id, {
-        name: player.name, x: sprite.x, y: sprite.y, hp: player.hp, score: player.score,
-        isAlive: player.isAlive, isConnected: player.isConnected,
-      });
-      if (player.isAlive) sprites.push(sprite);
-    });
+    const own = this.own?.rendered();
     const projectiles = this.tickClock.isSynced ? this.projectiles.at(this.tickClock.tickAt(this.drawnServerMs())) : [];
-    drawScene(this.elements.canvas, { centre, level: this.level.level, players: sprites, projectiles, ownId });
-    this.snapshot = { frame: this.snapshot.frame + 1, own, remotes, projectiles };
-  }
-
-  private spriteOf(id: string, player: Player): PlayerSprite {
-    return {
-      id,
-      name: player.name,
-      x: this.predict.value(player, "x") / POSITION_SCALE,
-      y: this.predict.value(player, "y") / POSITION_SCALE,
-      aim: this.predict.value(player, "aim"),
-      hp: player.hp,
-      isConnected: player.isConnected,
-      isOwn: false,
-    };
+    const { scene, remotes } = composeFrame({
+      state: this.room.state,
+      ownId: this.room.sessionId,
+      level: this.level.level,
+      own,
+      ownAim: this.controls.peek().aim,
+      drawn: (player, field) => this.predict.value(player, field),
+      projectiles,
+    });
+    drawScene(this.elements.canvas, scene);
+    this.snapshot = { frame: this.snapshot.frame + 1, own: own ?? null, remotes, projectiles };
   }
 
   /**
@@ -323,7 +289,7 @@ export class GameSession {
     const ownId = this.room.sessionId;
     const rows: { id: string; name: string; score: number; isOwn: boolean; isConnected: boolean }[] = [];
     state.players.forEach((p: Player, id: string) => {
-      this.names.set(id, p.name);
+      this.players.remember(id, p.name);
       rows.push({ id, name: p.name, score: p.score, isOwn: id === ownId, isConnected: p.isConnected });
     });
     this.hud.setScores(rows);
@@ -335,36 +301,17 @@ export class GameSession {
       patchHz: this.patchMeter.patchesPerSecond(nowMs),
     });
     this.hud.expire(nowMs);
-    const me = state.players.get(ownId);
-    if (me !== undefined && me.isAlive) this.hud.setBanner("");
+    // The kill message may arrive a patch before the state says so: clear the banner on respawn only.
+    const isAlive = state.players.get(ownId)?.isAlive ?? true;
+    if (isAlive && !this.wasAlive) this.hud.setBanner("");
+    this.wasAlive = isAlive;
   }
 
   private onKill(killerId: string, victimId: string): void {
     const ownId = this.room.sessionId;
-    const killer = killerId === ownId ? "you" : this.nameOf(killerId);
-    const victim = victimId === ownId ? "you" : this.nameOf(victimId);
+    const killer = killerId === ownId ? "you" : this.players.nameOf(killerId);
+    const victim = victimId === ownId ? "you" : this.players.nameOf(victimId);
     this.hud.addKill(killer, victim, killerId === ownId || victimId === ownId, performance.now());
     if (victimId === ownId) this.hud.setBanner(`Eliminated by ${killer}. Respawning…`);
-  }
-
-  private nameOf(id: string): string {
-    return this.names.get(id) ?? `player-${id.slice(0, 4)}`;
-  }
-
-  private recipients(): Recipient[] {
-    const ownId = this.room.sessionId;
-    return [...this.names].filter(([id]) => id !== ownId).map(([sessionId, name]) => ({ sessionId, name }));
-  }
-
-  private async sendDirect(to: Recipient, text: string): Promise<void> {
-    let reply: unknown;
-    try {
-      reply = await this.room.request("dm", { to: to.sessionId, text }, { timeout: DM_TIMEOUT_MS });
-    } catch (error) {
-      // A refusal carries the server's reason ("not online"); a failure its message.
-      const reason = (error as { reason?: unknown }).reason;
-      throw new Error(typeof reason === "string" ? reason : error instanceof Error ? error.message : String(error));
-    }
-    if ((reply as { delivered?: unknown } | undefined)?.delivered !== true) throw new Error("not delivered");
   }
 }

@@ -3,6 +3,7 @@ const KILL_FEED_SIZE = 5;
 const KILL_FEED_MS = 8_000;
 
 export interface HudStats {
+  /** NaN before the first measurement. */
   rttMs: number;
   fps: number;
   playersInView: number;
@@ -43,8 +44,9 @@ export class Hud {
   }
 
   setStats(s: HudStats): void {
+    const ping = Number.isNaN(s.rttMs) ? "–" : String(Math.round(s.rttMs));
     this.stats.textContent =
-      `ping ${Math.round(s.rttMs)} ms · ${Math.round(s.fps)} fps · ${s.playersInView} in view · ` +
+      `ping ${ping} ms · ${Math.round(s.fps)} fps · ${s.playersInView} in view · ` +
       `tick ${s.tickHz} Hz · patches ${Math.round(s.patchHz)}/s`;
   }
 

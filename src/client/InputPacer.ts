@@ -2,25 +2,33 @@
 const MAX_BACKLOG_STEPS = 5;
 
 /**
- * Sends one input per simulation tick (the server applies at most two per
- * tick, so a faster client would only queue up latency). A change of intent
- * (a key pressed) may take the next scheduled slot early, so the own player
- * moves on the very next frame; the schedule then continues from that slot,
- * so the long-run rate stays exactly one per tick.
+ * Sends one input per simulation tick, on the frame clock. A change of
+ * intent (a key pressed) is sent at once, between frames, so the own player
+ * moves on the very next frame; the schedule then restarts from the last
+ * frame, the same way the SDK's reconciler restarts its render interpolation
+ * on every input, so the two stay in step and motion stays smooth.
+ *
+ * An early send can add at most one input per frame on top of the tick rate;
+ * the server applies up to two inputs per tick, so that only ever shortens
+ * its queue, and holding keys changes nothing.
  */
 export class InputPacer {
   private readonly stepMs: number;
   private readonly send: () => void;
-  /** When the next input is due, in `performance.now()` ms; NaN before the first pump. */
+  /** When the next input is due, in frame-clock ms; NaN before the first pump. */
   private nextDueMs = Number.NaN;
+  private lastPumpMs = Number.NaN;
+  private hasSentEarly = false;
 
   constructor(stepMs: number, send: () => void) {
     this.stepMs = stepMs;
     this.send = send;
   }
 
-  /** Sends every input due by `nowMs`; returns how many were sent. */
+  /** Once per frame: sends every input due by `nowMs`; returns how many were sent. */
   pump(nowMs: number): number {
+    this.lastPumpMs = nowMs;
+    this.hasSentEarly = false;
     if (Number.isNaN(this.nextDueMs) || nowMs - this.nextDueMs > MAX_BACKLOG_STEPS * this.stepMs) {
       this.nextDueMs = nowMs;
     }
@@ -33,19 +41,19 @@ export class InputPacer {
     return sent;
   }
 
-  /**
-   * Sends now, taking the next scheduled slot, unless that slot was already
-   * taken early (then the change rides on the next scheduled input).
-   */
-  sendEarly(nowMs: number): boolean {
-    if (Number.isNaN(this.nextDueMs) || this.nextDueMs - nowMs > this.stepMs) return false;
+  /** Sends now, between frames; at most once per frame. */
+  sendEarly(): boolean {
+    if (Number.isNaN(this.lastPumpMs) || this.hasSentEarly) return false;
     this.send();
-    this.nextDueMs += this.stepMs;
+    this.hasSentEarly = true;
+    this.nextDueMs = this.lastPumpMs + this.stepMs;
     return true;
   }
 
   /** Forget the schedule (after a reconnection the next pump starts afresh). */
   reset(): void {
     this.nextDueMs = Number.NaN;
+    this.lastPumpMs = Number.NaN;
+    this.hasSentEarly = false;
   }
 }

@@ -1,4 +1,5 @@
-import type { GameSession, RemoteSnapshot } from "./GameSession.ts";
+import type { RemoteSnapshot } from "./composeFrame.ts";
+import type { GameSession } from "./GameSession.ts";
 import type { PredictionErrorReport } from "./OwnPrediction.ts";
 import type { DrawnProjectile } from "./ProjectileTracker.ts";
 

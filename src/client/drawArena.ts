@@ -160,9 +160,10 @@ function drawPlayerLabel(ctx: CanvasRenderingContext2D, p: PlayerSprite, sx: num
   ctx.globalAlpha = 1;
 }
 
-/** A stable, distinct colour per session id. */
+/** A stable colour per session id, never the own player's cyan (hues 170-230 are skipped). */
 export function colourOf(id: string): string {
   let hash = 0;
   for (let i = 0; i < id.length; i++) hash = (Math.imul(hash, 31) + id.charCodeAt(i)) | 0;
-  return `hsl(${Math.abs(hash) % 360} 70% 60%)`;
+  const hue = Math.abs(hash) % 300;
+  return `hsl(${hue < 170 ? hue : hue + 60} 70% 60%)`;
 }
