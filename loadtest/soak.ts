@@ -78,6 +78,15 @@ async function clusterRss(): Promise<number> {
   const view = await (await fetch(`${endpoints[0]}/admin/api/cluster`)).json() as { processes: { rssBytes: number; stale: boolean }[] };
   return view.processes.filter((p) => !p.stale).reduce((sum, p) => sum + p.rssBytes, 0);
 }
+/** V8 heap in use across workers: a leak shows here before RSS, which also holds freed-but-kept pages. */
+async function heapUsed(): Promise<number> {
+  let total = 0;
+  for (const url of endpoints) {
+    const text = await (await fetch(`${url}/metrics`)).text().catch(() => "");
+    for (const line of text.split("\n")) if (line.startsWith("nodejs_heap_size_used_bytes ")) total += Number(line.split(" ").at(-1));
+  }
+  return total;
+}
 async function tickOverruns(): Promise<number> {
   let total = 0;
   for (const url of endpoints) {
@@ -148,12 +157,15 @@ for (let i = 0; i < botCount; i++) {
 }
 
 const rssSamples: { atMs: number; rss: number }[] = [];
+const heapSamples: { atMs: number; rss: number }[] = [];
 let restarted = false;
 const overrunsAtStart = await tickOverruns();
 while (Date.now() - startedAt < durationMs) {
   await new Promise((r) => setTimeout(r, 5_000));
   const rss = await clusterRss().catch(() => NaN);
+  const heap = await heapUsed().catch(() => NaN);
   if (Number.isFinite(rss)) rssSamples.push({ atMs: Date.now() - startedAt, rss });
+  if (Number.isFinite(heap)) heapSamples.push({ atMs: Date.now() - startedAt, rss: heap });
   if (!restarted && Date.now() - startedAt > durationMs / 2) {
     restarted = true;
     const lastWorker = endpoints.at(-1)!;
@@ -163,7 +175,7 @@ while (Date.now() - startedAt < durationMs) {
   }
   const elapsedS = Math.round((Date.now() - startedAt) / 1000);
   process.stderr.write(`soak ${elapsedS}s: bots live ${live.size}/${botCount}, joins ${counters.joins}, join failures ${counters.joinFailures}, `
-    + `unexpected disconnects ${counters.unexpectedDisconnects}, RSS ${(rss / 1e6).toFixed(0)} MB\n`);
+    + `unexpected disconnects ${counters.unexpectedDisconnects}, RSS ${(rss / 1e6).toFixed(0)} MB, heap ${(heap / 1e6).toFixed(0)} MB\n`);
 }
 isStopping = true;
 const overruns = (await tickOverruns()) - overrunsAtStart;
@@ -171,15 +183,15 @@ await Promise.all([...live].map((r) => r.leave().catch(() => undefined)));
 
 // RSS slope after warm-up, least squares, as % of the post-warm-up start per hour. The restarted
 // worker's fresh process lowers RSS once; the slope is over the whole window regardless.
-const afterWarmup = rssSamples.filter((s) => s.atMs >= WARMUP_MS);
-const slopePerHourPct = (() => {
+function slopePerHourPct(samples: { atMs: number; rss: number }[]): number {
+  const afterWarmup = samples.filter((s) => s.atMs >= WARMUP_MS);
   if (afterWarmup.length < 3) return NaN;
   const n = afterWarmup.length;
   const mx = afterWarmup.reduce((s, p) => s + p.atMs, 0) / n;
   const my = afterWarmup.reduce((s, p) => s + p.rss, 0) / n;
   const slopePerMs = afterWarmup.reduce((s, p) => s + (p.atMs - mx) * (p.rss - my), 0) / afterWarmup.reduce((s, p) => s + (p.atMs - mx) ** 2, 0);
   return (slopePerMs * 3_600_000 / afterWarmup[0]!.rss) * 100;
-})();
+}
 
 const exited = once(supervisor, "exit");
 supervisor.kill("SIGTERM");
@@ -189,9 +201,10 @@ redis.kill("SIGKILL");
 const mb = (bytes: number | undefined) => (bytes === undefined ? "-" : `${(bytes / 1e6).toFixed(0)} MB`);
 console.log(`\nsoak: ${minutes} min, ${botCount} bots (light: count bytes, ${inputHz} inputs/s, 20% firing), ${workerCount} workers, churn, one worker killed midway`);
 console.log(formatTable(
-  ["RSS start", "RSS end", "RSS slope/h after warm-up", "tick overruns", "unexpected disconnects", "errors", "joins", "join failures", "close codes"],
+  ["RSS start", "RSS end", "RSS slope/h after warm-up", "heap end", "heap slope/h", "tick overruns", "unexpected disconnects", "errors", "joins", "join failures", "close codes"],
   [[
-    mb(rssSamples[0]?.rss), mb(rssSamples.at(-1)?.rss), `${slopePerHourPct.toFixed(1)}%`, String(overruns),
+    mb(rssSamples[0]?.rss), mb(rssSamples.at(-1)?.rss), `${slopePerHourPct(rssSamples).toFixed(1)}%`,
+    mb(heapSamples.at(-1)?.rss), `${slopePerHourPct(heapSamples).toFixed(1)}%`, String(overruns),
     String(counters.unexpectedDisconnects), String(errorLines.length), String(counters.joins), String(counters.joinFailures),
     [...closeCodes].map(([c, n]) => `${c}:${n}`).join(" "),
   ]],

@@ -153,6 +153,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       this.interest.forgetEntity(wire);
     }
     this.interest.forgetViewer(client.sessionId);
+    // Release the view's id and visibility bits now rather than whenever GC gets to it.
+    client.view?.dispose();
     this.settings.telemetry.onPlayersChanged?.(this.roomId);
     this.log.info({ event: "player_left", sessionId: client.sessionId, code }, "player left");
   }

@@ -186,6 +186,8 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     async listen() {
       await scaling.ready(10_000);
       await server.listen(config.port, config.host);
+      // Every player and every concurrent joinOrCreate subscribes to a channel: many listeners are normal here.
+      matchMaker.presence.setMaxListeners(0);
       registry.start();
       await registry.publishNow();
       await monitor.start();
