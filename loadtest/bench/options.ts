@@ -1,0 +1,58 @@
+/** `npm run bench -- [--players 100] [--duration 30] [--quick] [--max-players 1000] [--out-dir DIR] [--only a,b]` */
+import { parseArgs } from "node:util";
+import { CONTENDER_IDS, THIS_SERVER_MAX_PLAYERS, type ContenderId } from "./contenders.ts";
+
+export interface BenchOptions {
+  players: number;
+  /** Measured window of the comparison run, s. */
+  durationS: number;
+  /** A few seconds per contender and one capacity step: a smoke run, not a measurement. */
+  isQuick: boolean;
+  /** Capacity search ceiling for every contender. */
+  maxPlayers: number;
+  outDir: string;
+  contenders: ContenderId[];
+}
+
+export const USAGE = "usage: npm run bench -- [--players 1-512] [--duration 1-600] [--quick] [--max-players N] [--out-dir DIR] "
+  + `[--only ${CONTENDER_IDS.join(",")}]`;
+
+export function parseBenchOptions(argv: string[], defaultOutDir: string): { ok: true; value: BenchOptions } | { ok: false; message: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        players: { type: "string", default: "100" },
+        duration: { type: "string", default: "30" },
+        quick: { type: "boolean", default: false },
+        "max-players": { type: "string", default: "1000" },
+        "out-dir": { type: "string", default: defaultOutDir },
+        only: { type: "string", default: CONTENDER_IDS.join(",") },
+      },
+    }));
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  const players = Number(values.players);
+  const durationS = Number(values.duration);
+  const maxPlayers = Number(values["max-players"]);
+  const contenders = values.only.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (!Number.isInteger(players) || players < 1 || players > THIS_SERVER_MAX_PLAYERS) {
+    return { ok: false, message: `--players must be an integer from 1 to ${THIS_SERVER_MAX_PLAYERS} (this server's room cap)` };
+  }
+  if (!Number.isFinite(durationS) || durationS < 1 || durationS > 600) return { ok: false, message: "--duration must be 1-600 s" };
+  if (!Number.isInteger(maxPlayers) || maxPlayers < players || maxPlayers > 10_000) {
+    return { ok: false, message: "--max-players must be an integer from --players to 10000" };
+  }
+  const unknown = contenders.filter((c) => !(CONTENDER_IDS as readonly string[]).includes(c));
+  if (unknown.length > 0 || contenders.length === 0) return { ok: false, message: `--only takes ${CONTENDER_IDS.join(", ")}` };
+  return {
+    ok: true,
+    value: {
+      players, durationS, isQuick: values.quick, maxPlayers, outDir: values["out-dir"],
+      // Always in the canonical order: the send limit needs this server's update size first.
+      contenders: CONTENDER_IDS.filter((id) => contenders.includes(id)),
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CONTENDER_IDS } from "../loadtest/bench/contenders.ts";
+import type { BenchResults } from "../loadtest/bench/report.ts";
+
+const CLI = fileURLToPath(new URL("../loadtest/bench/bench.ts", import.meta.url));
+/** The figures the issue asks for, per contender: all numeric (RTT is null where the protocol has no ack). */
+const FIGURES = [
+  "bytesPerClientPerS", "serverCpuMsPerS", "serverCpuMsPerSPerClient", "updateIntervalP99Ms", "serverRssMb",
+  "capacityPlayers", "generatorCpuPct",
+] as const;
+
+let dir: string;
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "bench-"));
+});
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+interface CliRun {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Runs the CLI as a user would. Every process it starts inherits BENCH_TEST_TAG,
+ * so the test can find any it left behind.
+ */
+function startCli(args: string[], tag: string, deadlineMs: number): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, BENCH_TEST_TAG: tag }, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const killer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
+  const exited = (once(child, "exit") as Promise<[number | null]>).then(([code]) => {
+    clearTimeout(killer);
+    children.delete(child);
+    return code;
+  });
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Pids of live processes whose environment carries `tag` (the CLI's children, grandchildren...). */
+async function processesTagged(tag: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if ((await readFile(`/proc/${entry}/environ`, "utf8")).includes(`BENCH_TEST_TAG=${tag}`)) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+describe("npm run bench", () => {
+  it("--quick runs every contender and writes a complete results file, leaving no process behind", async () => {
+    const tag = randomUUID();
+    const run = startCli(["--quick", "--players", "6", "--out-dir", dir], tag, 280_000);
+    const code = await run.exited;
+    expect(code, run.stdout() + run.stderr()).toBe(0);
+
+    const path = /^results: (.+\.json)$/m.exec(run.stdout())?.[1];
+    expect(path, run.stdout()).toBeDefined();
+    const results = JSON.parse(await readFile(path!, "utf8")) as BenchResults;
+    expect(results.contenders.map((c) => c.id)).toEqual([...CONTENDER_IDS]);
+    for (const contender of results.contenders) {
+      for (const figure of FIGURES) {
+        expect(Number.isFinite(contender[figure]), `${contender.id}.${figure} = ${contender[figure]}`).toBe(true);
+      }
+      if (contender.hasAcks) expect(Number.isFinite(contender.rttP99Ms), `${contender.id}.rttP99Ms`).toBe(true);
+      else expect(contender.rttP99Ms, `${contender.id}.rttP99Ms`).toBeNull();
+      for (const [name, value] of Object.entries(contender.ratios)) {
+        expect(Number.isFinite(value), `${contender.id}.ratios.${name} = ${value}`).toBe(true);
+      }
+      expect(typeof contender.isGeneratorBound).toBe("boolean");
+      expect(contender.run.players).toBe(6);
+      expect(contender.capacity.steps.length).toBeGreaterThanOrEqual(1);
+    }
+    expect(results.contenders.find((c) => c.id === "this-server")!.ratios.bytes).toBe(1);
+    expect(results.targets).toHaveLength(5);
+    expect(results.machine.cpus).toBeGreaterThan(0);
+    expect(results.scenario).toMatchObject({ players: 6, isQuick: true, tickHz: 30, patchHz: 20 });
+    expect(results.sendLimit.bytesPerUpdate).toBeGreaterThan(0);
+    expect(await readFile(path!.replace(/\.json$/, ".md"), "utf8")).toContain(results.command);
+
+    // The table on stdout names every contender.
+    for (const contender of results.contenders) expect(run.stdout()).toContain(contender.label);
+    expect(await processesTagged(tag)).toEqual([]);
+  }, 300_000);
+
+  it("stops every server and load generator it started on Ctrl-C", async () => {
+    const tag = randomUUID();
+    const run = startCli(["--quick", "--players", "4", "--out-dir", dir], tag, 60_000);
+    // Wait until a server and its load generator run, then interrupt.
+    await vi.waitFor(async () => expect((await processesTagged(tag)).length).toBeGreaterThanOrEqual(3), { timeout: 30_000, interval: 100 });
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    await vi.waitFor(async () => expect(await processesTagged(tag)).toEqual([]), { timeout: 5_000, interval: 100 });
+  }, 60_000);
+
+  it("exits 2 with the usage on a bad argument", async () => {
+    const run = startCli(["--players", "many"], randomUUID(), 20_000);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toMatch(/^--players must be an integer from 1 to 512/);
+    expect(run.stderr()).toContain("usage: npm run bench");
+  });
+});
