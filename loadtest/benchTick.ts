@@ -77,6 +77,26 @@ const app = buildApp(config, { logger: createLogger(config.logLevel), telemetry 
 await app.listen();
 
 const generator = fileURLToPath(new URL("./benchClients.ts", import.meta.url));
+/**
+ * Per-tick cost of the metrics in the hot path: one histogram observe per tick
+ * and per patch (20 patches per 30 ticks), timed in a tight loop. The
+ * once-a-second samples are timed where they run (the monitor's own clock).
+ */
+function metricsHotPathUsPerTick(): number {
+  const metrics = app.metrics;
+  if (metrics === undefined) return 0;
+  metrics.onRoomCreated("bench-probe", "arena");
+  const rounds = 200_000;
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++) {
+    metrics.onTick("bench-probe", 300);
+    if (i % 3 !== 2) metrics.onPatch("bench-probe", 900);
+  }
+  metrics.onRoomDisposed("bench-probe");
+  return ((performance.now() - started) * 1000) / rounds;
+}
+const metricsUsPerTick = metricsHotPathUsPerTick();
+
 const rows: string[][] = [];
 // Every row runs with metrics and monitoring on (as shipped); the middle count runs again with them
 // off, so the table shows what collecting them costs.
@@ -96,17 +116,21 @@ for (const { players, isMonitoring } of scenarios) {
   const running = promisify(execFile)(command, commandArgs, { maxBuffer: 1 << 20, timeout: warmupMs + measureMs + 120_000 });
   // Record on the server over the window the clients measure in (joins take a moment; close enough).
   let cpuAtStart = process.cpuUsage();
+  let monitorAtStart = 0;
   let recordStartedAt = 0;
   const recorder = setTimeout(() => {
     isRecording = true;
     cpuAtStart = process.cpuUsage();
+    monitorAtStart = app.monitoringBusyMicros();
     recordStartedAt = performance.now();
   }, warmupMs + players * 5);
   const { stdout } = await running;
   clearTimeout(recorder);
   isRecording = false;
   const cpu = process.cpuUsage(cpuAtStart);
-  const serverCpuMsPerS = ((cpu.user + cpu.system) / 1000) / ((performance.now() - recordStartedAt) / 1000);
+  const recordedS = (performance.now() - recordStartedAt) / 1000;
+  const serverCpuMsPerS = ((cpu.user + cpu.system) / 1000) / recordedS;
+  const monitorUsPerTick = (app.monitoringBusyMicros() - monitorAtStart) / recordedS / config.tickHz;
   const r = JSON.parse(stdout.trim().split("\n").at(-1)!) as BenchClientsResult;
   const seconds = r.measuredMs / 1000;
   const us = (list: number[], p: number) => percentile(list, p).toFixed(0);
@@ -121,6 +145,7 @@ for (const { players, isMonitoring } of scenarios) {
     (r.changedEntities / Math.max(1, r.patches)).toFixed(1),
     (r.patchBytes / Math.max(1, r.changedEntities)).toFixed(1),
     serverCpuMsPerS.toFixed(0),
+    isMonitoring ? (monitorUsPerTick + metricsUsPerTick).toFixed(1) : "-",
     `${r.generatorCpuPct.toFixed(0)}%`,
   ]);
 }
@@ -131,12 +156,13 @@ console.log(`\nbench:tick: ${config.tickHz} Hz sim, ${config.patchHz} Hz patches
   + `${args.seconds} s measured per row, server on core 0${hasTaskset ? ", clients on core 1" : " (no taskset: unpinned)"}`);
 console.log(formatTable(
   ["players", "metrics", "sim p50 us", "sim p99 us", "encode p50 us", "encode p99 us", "sim+encode p99 us", "send p50 us",
-    "B/client/s", "changed/patch", "B/changed", "server CPU ms/s", "generator CPU"],
+    "B/client/s", "changed/patch", "B/changed", "server CPU ms/s", "metrics us/tick", "generator CPU"],
   rows,
 ));
 console.log("sim: one tick (inputs, world step, schema sync). encode: one patch (interest update + every view's encode).");
 console.log("sim+encode: a tick that also patches. changed: visible entities that moved or came into view, per client per patch.");
 console.log("metrics: Prometheus metrics and the once-a-second monitoring samples on or off. server CPU: the whole server process.");
+console.log(`metrics us/tick: the monitoring samples' measured time per tick plus the hot-path observes (${metricsUsPerTick.toFixed(2)} us per tick, timed in a loop); the tick budget is ${(1e6 / config.tickHz).toFixed(0)} us.`);
 console.log(`reference, pure simulation of 64 players without the room: ${reference.tightP50.toFixed(0)} us p50 back to back; `
   + `${reference.spacedP50.toFixed(0)} us p50 / ${reference.spacedP99.toFixed(0)} us p99 when run at ${config.tickHz} Hz like the room `
   + "(the gap is this machine's idle-CPU and scheduling noise, which every row above also carries).");

@@ -78,14 +78,11 @@ async function clusterRss(): Promise<number> {
   const view = await (await fetch(`${endpoints[0]}/admin/api/cluster`)).json() as { processes: { rssBytes: number; stale: boolean }[] };
   return view.processes.filter((p) => !p.stale).reduce((sum, p) => sum + p.rssBytes, 0);
 }
-/** V8 heap in use across workers: a leak shows here before RSS, which also holds freed-but-kept pages. */
-async function heapUsed(): Promise<number> {
-  let total = 0;
-  for (const url of endpoints) {
-    const text = await (await fetch(`${url}/metrics`)).text().catch(() => "");
-    for (const line of text.split("\n")) if (line.startsWith("nodejs_heap_size_used_bytes ")) total += Number(line.split(" ").at(-1));
-  }
-  return total;
+/** One unlabelled gauge from a worker's /metrics (NaN when it does not answer). */
+async function gauge(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text().catch(() => "");
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  return line === undefined ? Number.NaN : Number(line.split(" ").at(-1));
 }
 async function tickOverruns(): Promise<number> {
   let total = 0;
@@ -156,16 +153,21 @@ for (let i = 0; i < botCount; i++) {
   if (i % 50 === 49) await new Promise((r) => setTimeout(r, 500)); // ramp at ~100 bots/s
 }
 
+// Memory slopes are read on worker 1, which is never restarted (worker N's restart resets its memory).
 const rssSamples: { atMs: number; rss: number }[] = [];
+const workerRssSamples: { atMs: number; rss: number }[] = [];
 const heapSamples: { atMs: number; rss: number }[] = [];
 let restarted = false;
 const overrunsAtStart = await tickOverruns();
 while (Date.now() - startedAt < durationMs) {
   await new Promise((r) => setTimeout(r, 5_000));
   const rss = await clusterRss().catch(() => NaN);
-  const heap = await heapUsed().catch(() => NaN);
-  if (Number.isFinite(rss)) rssSamples.push({ atMs: Date.now() - startedAt, rss });
-  if (Number.isFinite(heap)) heapSamples.push({ atMs: Date.now() - startedAt, rss: heap });
+  const workerRss = await gauge(endpoints[0]!, "process_resident_memory_bytes");
+  const heap = await gauge(endpoints[0]!, "nodejs_heap_size_used_bytes");
+  const atMs = Date.now() - startedAt;
+  if (Number.isFinite(rss)) rssSamples.push({ atMs, rss });
+  if (Number.isFinite(workerRss)) workerRssSamples.push({ atMs, rss: workerRss });
+  if (Number.isFinite(heap)) heapSamples.push({ atMs, rss: heap });
   if (!restarted && Date.now() - startedAt > durationMs / 2) {
     restarted = true;
     const lastWorker = endpoints.at(-1)!;
@@ -175,7 +177,7 @@ while (Date.now() - startedAt < durationMs) {
   }
   const elapsedS = Math.round((Date.now() - startedAt) / 1000);
   process.stderr.write(`soak ${elapsedS}s: bots live ${live.size}/${botCount}, joins ${counters.joins}, join failures ${counters.joinFailures}, `
-    + `unexpected disconnects ${counters.unexpectedDisconnects}, RSS ${(rss / 1e6).toFixed(0)} MB, heap ${(heap / 1e6).toFixed(0)} MB\n`);
+    + `unexpected disconnects ${counters.unexpectedDisconnects}, cluster RSS ${(rss / 1e6).toFixed(0)} MB, worker 1 heap ${(heap / 1e6).toFixed(0)} MB\n`);
 }
 isStopping = true;
 const overruns = (await tickOverruns()) - overrunsAtStart;
@@ -183,6 +185,20 @@ await Promise.all([...live].map((r) => r.leave().catch(() => undefined)));
 
 // RSS slope after warm-up, least squares, as % of the post-warm-up start per hour. The restarted
 // worker's fresh process lowers RSS once; the slope is over the whole window regardless.
+/**
+ * The heap's floor: the lowest sample of each minute, i.e. what survives
+ * garbage collection. A leak raises the floor; GC's sawtooth does not.
+ */
+function perMinuteFloor(samples: { atMs: number; rss: number }[]): { atMs: number; rss: number }[] {
+  const floors = new Map<number, { atMs: number; rss: number }>();
+  for (const s of samples) {
+    const minute = Math.floor(s.atMs / 60_000);
+    const floor = floors.get(minute);
+    if (floor === undefined || s.rss < floor.rss) floors.set(minute, s);
+  }
+  return [...floors.values()];
+}
+
 function slopePerHourPct(samples: { atMs: number; rss: number }[]): number {
   const afterWarmup = samples.filter((s) => s.atMs >= WARMUP_MS);
   if (afterWarmup.length < 3) return NaN;
@@ -201,10 +217,10 @@ redis.kill("SIGKILL");
 const mb = (bytes: number | undefined) => (bytes === undefined ? "-" : `${(bytes / 1e6).toFixed(0)} MB`);
 console.log(`\nsoak: ${minutes} min, ${botCount} bots (light: count bytes, ${inputHz} inputs/s, 20% firing), ${workerCount} workers, churn, one worker killed midway`);
 console.log(formatTable(
-  ["RSS start", "RSS end", "RSS slope/h after warm-up", "heap end", "heap slope/h", "tick overruns", "unexpected disconnects", "errors", "joins", "join failures", "close codes"],
+  ["cluster RSS start", "cluster RSS end", "worker 1 RSS slope/h", "worker 1 heap floor slope/h", "tick overruns", "unexpected disconnects", "errors", "joins", "join failures", "close codes"],
   [[
-    mb(rssSamples[0]?.rss), mb(rssSamples.at(-1)?.rss), `${slopePerHourPct(rssSamples).toFixed(1)}%`,
-    mb(heapSamples.at(-1)?.rss), `${slopePerHourPct(heapSamples).toFixed(1)}%`, String(overruns),
+    mb(rssSamples[0]?.rss), mb(rssSamples.at(-1)?.rss), `${slopePerHourPct(workerRssSamples).toFixed(1)}%`,
+    `${slopePerHourPct(perMinuteFloor(heapSamples)).toFixed(1)}%`, String(overruns),
     String(counters.unexpectedDisconnects), String(errorLines.length), String(counters.joins), String(counters.joinFailures),
     [...closeCodes].map(([c, n]) => `${c}:${n}`).join(" "),
   ]],

@@ -49,6 +49,8 @@ export interface App {
   health(): Health;
   /** Turns metrics and monitoring samples on or off at run time (benchmarks compare both). */
   setMonitoring(isOn: boolean): void;
+  /** Microseconds spent in the once-a-second monitoring samples so far. */
+  monitoringBusyMicros(): number;
 }
 
 /** Where clients reach this process: PUBLIC_ADDRESS, else HOST:PORT (loopback for a wildcard HOST). */
@@ -183,6 +185,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       if (metrics !== undefined) metrics.isEnabled = isOn;
       monitor.isSampling = isOn;
     },
+    monitoringBusyMicros: () => monitor.busyMicros,
     async listen() {
       await scaling.ready(10_000);
       await server.listen(config.port, config.host);

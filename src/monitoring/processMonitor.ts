@@ -35,6 +35,8 @@ export class ProcessMonitor implements ArenaTelemetry {
   private timer: NodeJS.Timeout | undefined;
   /** Off: no sampling and no snapshots (for measuring what monitoring costs). */
   isSampling = true;
+  /** Time spent sampling and publishing so far, in microseconds (benchmarks read its rate). */
+  busyMicros = 0;
   private readonly onSnapshot = (snapshot: ProcessSnapshot) => this.view.receive(snapshot, Date.now());
 
   constructor(options: ProcessMonitorOptions) {
@@ -69,6 +71,7 @@ export class ProcessMonitor implements ArenaTelemetry {
 
   private sampleAndPublish(): void {
     if (!this.isSampling) return;
+    const started = performance.now();
     try {
       const snapshot = this.snapshot();
       void Promise.resolve(this.options.presence().publish(STATS_CHANNEL, snapshot)).catch(() => undefined);
@@ -76,6 +79,7 @@ export class ProcessMonitor implements ArenaTelemetry {
     } catch (error) {
       this.options.logger.warn({ event: "monitor_sample_failed", err: error }, "could not sample process stats");
     }
+    this.busyMicros += (performance.now() - started) * 1000;
   }
 
   private snapshot(): ProcessSnapshot {
