@@ -12,6 +12,8 @@ type ViewRef = Parameters<StateView["add"]>[0];
 export class InterestManager {
   private readonly radiusUnits: number;
   private readonly visibleBySession = new Map<string, Set<ViewRef>>();
+  /** Reused every update (swapped with the viewer's set), so a patch allocates no sets. */
+  private spare = new Set<ViewRef>();
   private readonly scratch: SimEntity[] = [];
 
   constructor(radiusUnits: number) {
@@ -30,7 +32,8 @@ export class InterestManager {
 
     this.scratch.length = 0;
     world.entityGrid.queryRadius(viewer.x, viewer.y, this.radiusUnits, this.scratch);
-    const now = new Set<ViewRef>();
+    const now = this.spare;
+    now.clear();
     for (const entity of this.scratch) {
       if (entity.kind === "player" && entity.id === viewerId) continue;
       const ref = refOf(entity);
@@ -42,6 +45,7 @@ export class InterestManager {
       if (!now.has(ref)) view.remove(ref);
     }
     this.visibleBySession.set(viewerId, now);
+    this.spare = visible;
   }
 
   /**

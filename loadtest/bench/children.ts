@@ -5,10 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 
-/** Ports other projects and tests on this machine rely on: never ours. */
-const RESERVED_PORTS = new Set([2567, 2599, 2611]);
 /** Output kept per child for error messages. */
 const TAIL_CHARS = 4_000;
 
@@ -83,19 +80,6 @@ export function pinSelf(core: number): void {
   if (hasTaskset) spawnSync("taskset", ["-a", "-cp", String(core), String(process.pid)]);
 }
 
-/** A loopback port nobody listens on right now (picked by the OS, never a reserved one). */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const probe = createServer();
-    probe.listen(0, "127.0.0.1");
-    await once(probe, "listening");
-    const address = probe.address();
-    probe.close();
-    await once(probe, "close");
-    if (address === null || typeof address === "string") throw new Error("no free port");
-    if (!RESERVED_PORTS.has(address.port)) return address.port;
-  }
-}
 
 /** Resolves once anything answers HTTP on the port (every contender's server does); polls until the deadline. */
 export async function waitForHttp(port: number, child: Child, deadlineMs: number): Promise<void> {

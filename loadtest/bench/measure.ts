@@ -5,7 +5,8 @@
  * window, the server's RSS at its end. Both are stopped before it returns.
  */
 import { fileURLToPath } from "node:url";
-import { freePort, spawnNode, stopChild, waitForHttp, type Child } from "./children.ts";
+import { freePort } from "../ports.ts";
+import { spawnNode, stopChild, waitForHttp, type Child } from "./children.ts";
 import type { Contender, ContenderId } from "./contenders.ts";
 import { cpuMs, mainThreadCpuMs, rssBytes, runQueueWaitMs } from "./procStats.ts";
 import type { GeneratorJob, GeneratorMessage, GeneratorResult } from "./protocol.ts";

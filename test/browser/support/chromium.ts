@@ -15,17 +15,12 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** Waits (bounded) for the Chromium binary: on a fresh machine it may still be being installed. */
-async function waitForChromium(deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      await access(CHROMIUM_PATH);
-      return;
-    } catch {
-      if (Date.now() > until) throw new Error(`no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
+/** Fails with the fix when Debian's Chromium is missing (.ci/run installs it). */
+async function assertChromium(): Promise<void> {
+  try {
+    await access(CHROMIUM_PATH);
+  } catch {
+    throw new Error(`no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   }
 }
 
@@ -35,7 +30,7 @@ async function waitForChromium(deadlineMs: number): Promise<void> {
  * `browser.newContext()` is a separate, isolated player.
  */
 export async function launchChromium(): Promise<Browser> {
-  await waitForChromium(120_000);
+  await assertChromium();
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
