@@ -159,7 +159,7 @@ console.log(formatTable(
     "B/client/s", "changed/patch", "B/changed", "server CPU ms/s", "metrics us/tick", "generator CPU"],
   rows,
 ));
-console.log("sim: one tick (inputs, world step, schema sync). encode: one patch (interest update + every view's encode).");
+console.log("sim: one tick (inputs, world step, its events). encode: one patch (player schema sync, interest update, every view's encode).");
 console.log("sim+encode: a tick that also patches. changed: visible entities that moved or came into view, per client per patch.");
 console.log("metrics: Prometheus metrics and the once-a-second monitoring samples on or off. server CPU: the whole server process.");
 console.log(`metrics us/tick: the monitoring samples' measured time per tick plus the hot-path observes (${metricsUsPerTick.toFixed(2)} us per tick, timed in a loop); the tick budget is ${(1e6 / config.tickHz).toFixed(0)} us.`);

@@ -28,7 +28,8 @@ const SCORE_MILESTONE = 10;
 /**
  * The `arena` room: a thin adapter between Colyseus and the pure simulation
  * in src/sim. Each fixed tick applies buffered inputs, steps the world and
- * mirrors it onto the schema; each patch first refreshes every client's view.
+ * applies its events (projectiles, kills); each patch first mirrors the
+ * players onto the schema and refreshes every client's view.
  */
 export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   state = new ArenaState();
@@ -174,12 +175,16 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   override broadcastPatch(): boolean {
     const started = performance.now();
     try {
+      // Players are mirrored onto the schema once per patch, not per tick: only patches read it
+      // (and the rewind, which records inside super.broadcastPatch, after this).
+      for (const [sessionId, sim] of this.world.players) writePlayer(this.state.players.get(sessionId)!, sim);
+      this.state.tick = this.world.tick;
       for (const client of this.clients) {
         if (this.guard.closeIfTooSlow(client)) continue;
         if (client.view !== undefined) this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
       }
     } catch (error) {
-      this.log.error({ event: "interest_update_failed", err: error }, "interest update threw");
+      this.log.error({ event: "patch_preparation_failed", err: error }, "mirroring or interest update threw");
     }
     const sent = super.broadcastPatch();
     const micros = (performance.now() - started) * 1000;
@@ -211,8 +216,6 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       }
     }
     applyWorldEvents(stepWorld(this.world, this.targetView), this.state, this.interest, (k, v) => this.announceKill(k, v));
-    for (const [sessionId, sim] of this.world.players) writePlayer(this.state.players.get(sessionId)!, sim);
-    this.state.tick = this.world.tick;
     this.failures.tickSucceeded();
     const micros = (performance.now() - started) * 1000;
     this.stats.recordTick(micros, inputs);

@@ -22,9 +22,9 @@ export interface ArenaSettings {
 
 /** What a room reports so placement, benchmarks and metrics can read it; times in microseconds. */
 export interface ArenaTelemetry {
-  /** One fixed simulation step: inputs, world step and schema sync. */
+  /** One fixed simulation step: inputs, world step, and its events on the schema. */
   onTick(roomId: string, simMicros: number): void;
-  /** One patch: interest update, encode of every view, and send. */
+  /** One patch: players mirrored onto the schema, interest update, encode of every view, and send. */
   onPatch(roomId: string, patchMicros: number): void;
   onRoomCreated?(roomId: string, roomType: string): void;
   onRoomDisposed?(roomId: string): void;

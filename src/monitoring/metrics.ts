@@ -27,11 +27,11 @@ export class GameMetrics implements ArenaTelemetry {
   private readonly tickBudgetMicros: number;
 
   private readonly tickSeconds = new Histogram({
-    name: "gameserver_tick_duration_seconds", help: "Simulation step of one room tick (inputs, world step, schema sync).",
+    name: "gameserver_tick_duration_seconds", help: "Simulation step of one room tick (inputs, world step, its events).",
     labelNames: LABELS, buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05], registers: [this.registry],
   });
   private readonly patchSeconds = new Histogram({
-    name: "gameserver_patch_duration_seconds", help: "One patch: interest update, encode of every client view, and send.",
+    name: "gameserver_patch_duration_seconds", help: "One patch: schema sync, interest update, encode of every client view, and send.",
     labelNames: LABELS, buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05], registers: [this.registry],
   });
   private readonly overruns = new Counter({
