@@ -55,7 +55,7 @@ async function startServers(count: number, redisUrl?: string): Promise<string[]>
   for (let i = 0; i < count; i++) {
     const port = await freePort();
     await startProcess(process.execPath, [ENTRY], {
-      PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
+      PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", ADMIN_PORT: "0", RATE_LIMIT_EXEMPT: "127.0.0.1,::1", ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
     }, (line) => line.includes('"event":"listening"'));
     urls.push(`ws://127.0.0.1:${port}`);
   }

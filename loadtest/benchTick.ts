@@ -72,7 +72,9 @@ const telemetry: ArenaTelemetry = {
   },
 };
 
-const config = loadConfig({ PORT: args.port, HOST: "127.0.0.1", ARENA_MAX_CLIENTS: "256", LOG_LEVEL: "warn" });
+const config = loadConfig({
+  PORT: args.port, HOST: "127.0.0.1", ARENA_MAX_CLIENTS: "256", LOG_LEVEL: "warn", ADMIN_PORT: "0", RATE_LIMIT_EXEMPT: "127.0.0.1,::1",
+});
 const app = buildApp(config, { logger: createLogger(config.logLevel), telemetry });
 await app.listen();
 

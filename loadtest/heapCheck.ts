@@ -26,7 +26,8 @@ if (!(seconds >= 20 && seconds <= 3_600) || !Number.isInteger(clientsPerRound) |
 const port = await freePort();
 const server = spawn(process.execPath, ["--expose-gc", "--import", fileURLToPath(new URL("./gcEvery10s.ts", import.meta.url)),
   fileURLToPath(new URL("../src/index.ts", import.meta.url))], {
-  env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", ARENA_MAX_CLIENTS: "32" },
+  env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", ARENA_MAX_CLIENTS: "32",
+    ADMIN_PORT: "0", RATE_LIMIT_EXEMPT: "127.0.0.1,::1" },
   stdio: ["ignore", "ignore", "pipe"],
 });
 process.on("exit", () => server.kill("SIGKILL"));

@@ -13,7 +13,7 @@ import type { ArenaRoom } from "./ArenaRoom.ts";
 import type { ArenaState } from "./schema/ArenaState.ts";
 
 const PORT = 2611;
-const config = loadConfig({ PORT: String(PORT), HOST: "127.0.0.1", VIEW_RADIUS: "30", RECONNECT_GRACE_S: "1" });
+const config = loadConfig({ PORT: String(PORT), ADMIN_PORT: "0", HOST: "127.0.0.1", VIEW_RADIUS: "30", RECONNECT_GRACE_S: "1" });
 const logs = captureLogs();
 let server: Server;
 let colyseus: ColyseusTestServer;

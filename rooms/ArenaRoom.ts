@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { Room, ServerError, validate, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { Room, ServerError, validate, type Client, type Deferred, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type { Logger } from "pino";
 import { CLOSE_CODES, ERROR_CODES } from "../src/closeCodes.ts";
@@ -10,11 +10,12 @@ import {
 } from "../src/sim/world.ts";
 import { ClientGuard, guardFrames } from "./clientGuard.ts";
 import { FailurePolicy } from "./failurePolicy.ts";
-import { authenticateJoin, type JoinIdentity } from "./joinToken.ts";
+import { admitJoin, type JoinIdentity } from "./joinToken.ts";
 import { InterestManager } from "./interest.ts";
 import { rewindMsOf, rewindTargetView } from "./lagCompensation.ts";
 import { DirectMessageRequest, parseJoinOptions, RenameMessage } from "./joinOptions.ts";
 import { PlayerMessaging } from "./playerMessaging.ts";
+import { PlayerSessions } from "./playerSessions.ts";
 import { operatorClients, RoomStats } from "./roomStats.ts";
 import { ArenaState, OWNER_VIEW_TAG, PlayerInput } from "./schema/ArenaState.ts";
 import type { ArenaSettings } from "./settings.ts";
@@ -24,6 +25,7 @@ import { applyWorldEvents, createWirePlayer, writePlayer } from "./stateSync.ts"
 const MAX_INPUTS_PER_TICK = 2;
 /** Every this many points, a player's score is announced to every arena on every process. */
 const SCORE_MILESTONE = 10;
+const RENAME_REFUSED_REASON = "the name comes from the join token";
 
 /**
  * The `arena` room: a thin adapter between Colyseus and the pure simulation
@@ -39,7 +41,12 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     sanitize: { moveX: [-1, 1], moveY: [-1, 1] },
   });
   messages = {
+    /** With JOIN_SECRET set, names are signed: a rename is refused with a reply, not a close. */
     rename: validate(RenameMessage, (client: Client, message) => {
+      if (this.settings.joinSecret !== undefined) {
+        client.send("renameRefused", { reason: RENAME_REFUSED_REASON });
+        return;
+      }
       const player = this.world.players.get(client.sessionId);
       if (player === undefined) return;
       player.name = message.name;
@@ -66,6 +73,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   /** sessionId -> player id (the token's subject, or the session id for anonymous play). */
   private readonly playerIds = new Map<string, string>();
   private messaging!: PlayerMessaging;
+  private sessions!: PlayerSessions;
+  /** Seats held for dropped players, so a replaced session's seat can be given up at once. */
+  private readonly heldSeats = new Map<string, Deferred<Client>>();
 
   onCreate(options: { settings: ArenaSettings; mode?: unknown }) {
     this.settings = options.settings;
@@ -77,8 +87,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.world = createWorld(seed, this.settings.tickHz, ARENA_LEVEL);
     this.interest = new InterestManager(this.settings.viewRadiusUnits);
     this.maxClients = this.settings.maxClients;
+    // A reservation nobody connects with frees its seat (and the room, if empty) this soon.
+    this.seatReservationTimeout = this.settings.seatReservationS;
     this.maxMessagesPerSecond = this.settings.maxMessagesPerSecond;
-    this.guard = new ClientGuard(this.settings.maxClientBufferBytes, this.log, this.stats, (run, ms) => this.clock.setTimeout(run, ms));
+    this.guard = new ClientGuard(this.settings.maxClientBufferBytes, this.log, this.stats, (run, ms) => this.clock.setTimeout(run, ms), this.settings.clientAddressOf);
     this["_onMessage"] = guardFrames(this["_onMessage"].bind(this), this.guard.refuse, !this.settings.isLatencySimulated);
     this.patchRate = 1000 / this.settings.patchHz;
     this.state.tickHz = this.settings.tickHz;
@@ -86,8 +98,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     rewind.attachAll(this.state.players, { fields: ["x", "y"], mode: "snapshot" });
     this.targetView = rewindTargetView(rewind, (id) => this.state.players.get(id), () => this.clock.elapsedTime);
     this.messaging = new PlayerMessaging(
-      this.presence, this.roomName, (sessionId) => this.clients.getById(sessionId), (type, message) => this.broadcast(type, message));
+      this.presence, this.roomName, this.roomId, (sessionId) => this.clients.getById(sessionId), (type, message) => this.broadcast(type, message));
     void this.messaging.start();
+    this.sessions = new PlayerSessions(this.presence, this.log, (sessionId) => this.closeReplaced(sessionId));
     this.setFixedTimestep(() => this.step(), this.settings.tickHz);
     this.settings.telemetry.onRoomCreated?.(this.roomId, this.roomName);
     this.log.info({ event: "room_created", mode: parsed.value.mode, seed, tickHz: this.settings.tickHz }, "room created");
@@ -96,11 +109,6 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   /** Full when the room is, or when the whole process is at its client cap (then matchmaking looks elsewhere). */
   hasReachedMaxClients(): boolean {
     return super.hasReachedMaxClients() || (this.settings !== undefined && !this.settings.canAdmitPlayer());
-  }
-
-  /** With JOIN_SECRET set, a join needs a valid token (Authorization header or `token` option). */
-  onAuth(_client: Client, options: { token?: unknown } | undefined, context: { token?: string }): Promise<JoinIdentity | true> {
-    return authenticateJoin(this.settings.joinSecret, options, context.token);
   }
 
   onJoin(client: Client, options: unknown, auth?: JoinIdentity | true) {
@@ -118,6 +126,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     client.view.add(wire, OWNER_VIEW_TAG);
     this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
     void this.messaging.addPlayer(playerId, client.sessionId);
+    // One session per signed-in player; an anonymous player's id is its session, never shared.
+    if (identity !== undefined) void this.sessions.add(playerId, client.sessionId);
     this.stats.watch(client);
     this.settings.telemetry.onPlayersChanged?.(this.roomId);
     this.log.info({ event: "player_joined", sessionId: client.sessionId, name }, "player joined");
@@ -131,13 +141,16 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const wire = this.state.players.get(client.sessionId);
     if (wire !== undefined) wire.isConnected = false;
     // Rejects on expiry (Colyseus then calls onLeave) or when the room is disposing.
-    Promise.resolve(this.allowReconnection(client, this.settings.reconnectGraceS)).catch(() => undefined);
+    const seat = this.allowReconnection(client, this.settings.reconnectGraceS);
+    this.heldSeats.set(client.sessionId, seat);
+    Promise.resolve(seat).catch(() => undefined);
     this.log.info({ event: "player_dropped", sessionId: client.sessionId, code }, "player dropped, seat held");
   }
 
   onReconnect(client: Client) {
     const wire = this.state.players.get(client.sessionId);
     if (wire !== undefined) wire.isConnected = true;
+    this.heldSeats.delete(client.sessionId);
     this.stats.watch(client);
     this.log.info({ event: "player_reconnected", sessionId: client.sessionId }, "player reconnected");
   }
@@ -146,7 +159,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     const wire = this.state.players.get(client.sessionId);
     removePlayer(this.world, client.sessionId);
     this.guard.forget(client.sessionId);
-    this.messaging.removePlayer(this.playerIds.get(client.sessionId) ?? client.sessionId);
+    const playerId = this.playerIds.get(client.sessionId) ?? client.sessionId;
+    this.messaging.removePlayer(playerId, client.sessionId);
+    this.sessions.remove(playerId, client.sessionId);
+    this.heldSeats.delete(client.sessionId);
     this.playerIds.delete(client.sessionId);
     this.stats.forget(client.sessionId);
     if (wire !== undefined) {
@@ -164,6 +180,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     // A room whose onCreate refused its options never counted as created.
     if (this.messaging === undefined) return;
     this.messaging.stop();
+    this.sessions.stop();
     this.settings.telemetry.onRoomDisposed?.(this.roomId);
     this.log.info({ event: "room_disposed", tick: this.world.tick }, "room disposed");
   }
@@ -241,9 +258,30 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     }
   }
 
+  /** A newer session of the same player joined somewhere: this one goes, connected or holding a seat. */
+  private closeReplaced(sessionId: string): void {
+    this.log.info({ event: "session_replaced", sessionId }, "a newer session of this player joined; closing this one");
+    const client = this.clients.getById(sessionId);
+    if (client !== undefined) this.guard.close(client, CLOSE_CODES.SESSION_REPLACED);
+    else this.heldSeats.get(sessionId)?.reject(new Error("session replaced"));
+  }
+
   private wireOf(entity: SimEntity) {
     return entity.kind === "player"
       ? this.state.players.get(entity.id)
       : this.state.projectiles.get(String(entity.id));
   }
+}
+
+/**
+ * The arena room type with its settings bound: Colyseus calls a room class's
+ * *static* `onAuth` during the HTTP matchmaking request, so token and options
+ * are checked there, before a seat is reserved or a room created.
+ */
+export function arenaRoomType(settings: ArenaSettings): typeof ArenaRoom {
+  return class ConfiguredArenaRoom extends ArenaRoom {
+    static override onAuth(token: string, options: unknown): Promise<JoinIdentity | true> {
+      return admitJoin(settings, token, options);
+    }
+  };
 }

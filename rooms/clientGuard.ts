@@ -1,6 +1,8 @@
 import { Protocol, type Client } from "@colyseus/core";
 import type { Logger } from "pino";
 import { CLOSE_CODES } from "../src/closeCodes.ts";
+import { limitKeyOf } from "../src/clientAddress.ts";
+import { LogThrottle } from "../src/logThrottle.ts";
 import type { RoomStats } from "./roomStats.ts";
 
 /** Frame types a client may send; anything else is garbage. */
@@ -53,7 +55,10 @@ function terminate(client: Client): void {
   (client.ref as unknown as { terminate?: () => void }).terminate?.();
 }
 
-/** A slow client closed for its send buffer gets this long to take the close frame before its socket is ended. */
+/** Shared by every room of the process: one address opening many sockets still gets a few lines a minute. */
+const WARNINGS_PER_ADDRESS = new LogThrottle(5);
+
+/** A client closed on purpose (slow, replaced) gets this long to take the close frame before its socket is ended. */
 const SLOW_CLIENT_GRACE_MS = 1_000;
 
 /**
@@ -66,20 +71,33 @@ export class ClientGuard {
   private readonly stats: RoomStats;
   private readonly later: (run: () => void, ms: number) => void;
   private readonly closedOnPurpose = new Set<string>();
+  private readonly addressOf: (client: Client) => string | undefined;
 
-  constructor(maxClientBufferBytes: number, log: Logger, stats: RoomStats, later: (run: () => void, ms: number) => void) {
+  constructor(
+    maxClientBufferBytes: number, log: Logger, stats: RoomStats, later: (run: () => void, ms: number) => void,
+    addressOf: (client: Client) => string | undefined,
+  ) {
     this.maxClientBufferBytes = maxClientBufferBytes;
     this.log = log;
     this.stats = stats;
     this.later = later;
+    this.addressOf = addressOf;
   }
 
+  /** Closes a client for an invalid frame. Frames it sent before the close lands are dropped unlogged. */
   readonly refuse = (client: Client, reason: string): void => {
-    this.log.warn({ event: "client_refused", sessionId: client.sessionId, reason }, "invalid frame, client closed");
-    this.stats.noteRefused();
+    if (this.closedOnPurpose.has(client.sessionId)) return;
     this.closedOnPurpose.add(client.sessionId);
+    this.stats.noteRefused();
+    this.warn(client, { event: "client_refused", sessionId: client.sessionId, reason }, "invalid frame, client closed");
     client.leave(CLOSE_CODES.INVALID_MESSAGE);
   };
+
+  /** One line per refused client, and at most a few per client address a minute across the process. */
+  private warn(client: Client, fields: Record<string, unknown>, message: string): void {
+    const address = this.addressOf(client);
+    if (WARNINGS_PER_ADDRESS.admit(address === undefined ? "unknown" : limitKeyOf(address))) this.log.warn({ ...fields, address }, message);
+  }
 
   /**
    * Backpressure: a client whose socket holds more unsent data than the hard
@@ -92,11 +110,18 @@ export class ClientGuard {
     if (buffered <= this.maxClientBufferBytes / 4) return false;
     this.stats.noteLagging(client.sessionId);
     if (buffered <= this.maxClientBufferBytes) return false;
-    this.log.warn({ event: "slow_client_closed", sessionId: client.sessionId, bufferedBytes: buffered }, "client not reading, closed");
+    this.warn(client, { event: "slow_client_closed", sessionId: client.sessionId, bufferedBytes: buffered }, "client not reading, closed");
     this.closedOnPurpose.add(client.sessionId);
     client.leave(CLOSE_CODES.SLOW_CLIENT);
     this.later(() => terminate(client), SLOW_CLIENT_GRACE_MS);
     return true;
+  }
+
+  /** Closes a client for a reason of the room's own (e.g. its session was replaced): its drop holds no seat. */
+  close(client: Client, code: number): void {
+    this.closedOnPurpose.add(client.sessionId);
+    client.leave(code);
+    this.later(() => terminate(client), SLOW_CLIENT_GRACE_MS);
   }
 
   wasClosedOnPurpose(sessionId: string): boolean {

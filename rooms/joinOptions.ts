@@ -2,6 +2,8 @@ import { z } from "zod";
 
 export const PLAYER_NAME_MAX_CHARS = 16;
 export const DEFAULT_MODE = "ffa";
+/** A matchmaking mode: rooms are only shared within one. */
+export const MODE_PATTERN = /^[a-z0-9-]{1,24}$/;
 
 /**
  * What a client may pass to `joinOrCreate("arena", options)`. `mode` is a
@@ -9,7 +11,7 @@ export const DEFAULT_MODE = "ffa";
  * to other players.
  */
 export const ArenaJoinOptions = z.object({
-  mode: z.string().regex(/^[a-z0-9-]{1,24}$/, "mode must be 1-24 of a-z, 0-9 and -").default(DEFAULT_MODE),
+  mode: z.string().regex(MODE_PATTERN, "mode must be 1-24 of a-z, 0-9 and -").default(DEFAULT_MODE),
   name: z.string().trim()
     .min(1, "name must not be blank")
     .max(PLAYER_NAME_MAX_CHARS, `name must be at most ${PLAYER_NAME_MAX_CHARS} characters`)

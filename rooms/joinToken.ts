@@ -1,6 +1,7 @@
 import { ServerError } from "@colyseus/core";
 import { errors, jwtVerify, SignJWT } from "jose";
 import { ERROR_CODES } from "../src/closeCodes.ts";
+import { DEFAULT_MODE, parseJoinOptions } from "./joinOptions.ts";
 
 /** Who a join token says the player is. */
 export interface JoinIdentity {
@@ -44,13 +45,41 @@ export async function checkJoinToken(secret: string, token: unknown): Promise<Jo
 }
 
 /**
- * A room's `onAuth`: anonymous (true) without a secret; with one, the identity
- * in a valid token sent as the SDK's auth token or a `token` join option,
- * else a refusal (AUTH_FAILED) saying why.
+ * Anonymous (true) without a secret; with one, the identity in a valid token
+ * sent as the SDK's auth token or a `token` join option, else a refusal
+ * (AUTH_FAILED) saying why.
  */
 export async function authenticateJoin(secret: string | undefined, options: { token?: unknown } | undefined, headerToken: string | undefined): Promise<JoinIdentity | true> {
   if (secret === undefined) return true;
-  const check = await checkJoinToken(secret, headerToken ?? options?.token);
+  const check = await checkJoinToken(secret, headerToken || options?.token);
   if (!check.ok) throw new ServerError(ERROR_CODES.AUTH_FAILED, check.reason);
   return check.identity;
+}
+
+/** What a join is checked against at the HTTP step. */
+export interface JoinPolicy {
+  joinSecret: string | undefined;
+  /** Empty: any well-formed mode. */
+  allowedModes: readonly string[];
+}
+
+/**
+ * The matchmaking request's gate (a room class's static `onAuth`, which Colyseus
+ * runs in the HTTP request, before any room is looked up or created): options
+ * and token are refused here, with their codes, so a bad join costs no room and
+ * no seat. A missing `mode` becomes the default one in the options themselves,
+ * since matchmaking filters rooms by the options as sent.
+ */
+export async function admitJoin(policy: JoinPolicy, headerToken: string | undefined, options: unknown): Promise<JoinIdentity | true> {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ServerError(ERROR_CODES.INVALID_JOIN_OPTIONS, "join options must be an object");
+  }
+  const raw = options as Record<string, unknown>;
+  if (raw.mode === undefined) raw.mode = DEFAULT_MODE;
+  const parsed = parseJoinOptions(raw);
+  if (!parsed.ok) throw new ServerError(ERROR_CODES.INVALID_JOIN_OPTIONS, parsed.reason);
+  if (policy.allowedModes.length > 0 && !policy.allowedModes.includes(parsed.value.mode)) {
+    throw new ServerError(ERROR_CODES.INVALID_JOIN_OPTIONS, `mode: must be one of ${policy.allowedModes.join(", ")}`);
+  }
+  return authenticateJoin(policy.joinSecret, parsed.value, headerToken);
 }

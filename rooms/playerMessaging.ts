@@ -1,70 +1,128 @@
-import type { Client, Presence } from "@colyseus/core";
+import { randomUUID } from "node:crypto";
+import { ClientState, type Client, type Presence } from "@colyseus/core";
 import {
-  ANNOUNCEMENT_CHANNEL, playerChannel, roomTypeChannel,
-  type Announcement, type DirectMessage, type RoomTypeEvent,
+  ANNOUNCEMENT_CHANNEL, playerChannel, replyChannel, roomTypeChannel,
+  type Announcement, type DirectMessage, type DirectMessageAck, type DirectMessageEnvelope, type RoomTypeEvent,
 } from "./channels.ts";
 
 export type DmOutcome = { delivered: true } | { delivered: false; reason: "not online" };
+
+/** How long a sender waits for the recipient's room to report the message handed to a connected client. */
+export const DM_ACK_TIMEOUT_MS = 2_000;
+
+const NOT_ONLINE: DmOutcome = { delivered: false, reason: "not online" };
+const WS_OPEN = 1;
+
+/** A client that can take a message now: on an open socket, neither dropped (seat held) nor closing. */
+function isConnected(client: Client): boolean {
+  const socket = client.ref as unknown as { readyState?: number };
+  return client.state !== ClientState.LEAVING && client.state !== ClientState.CLOSED && socket.readyState === WS_OPEN;
+}
+
+interface HeldPlayer {
+  sessions: Set<string>;
+  onMessage: (envelope: DirectMessageEnvelope) => void;
+}
 
 /**
  * A room's side of cross-process messaging: it subscribes for its players'
  * direct messages, for announcements and for events of rooms of its type, and
  * relays them to its clients. Only presence is used, so it works the same
  * embedded and across processes.
+ *
+ * A direct message is a request: the recipient's room acknowledges it on the
+ * sender's reply channel once a connected client has it, and only that
+ * acknowledgement makes it delivered (a player whose seat is held while it
+ * reconnects is not connected).
  */
 export class PlayerMessaging {
   private readonly presence: Presence;
   private readonly roomName: string;
+  private readonly replyTo: string;
   private readonly clientOf: (sessionId: string) => Client | undefined;
   private readonly broadcast: (type: string, message: unknown) => void;
-  private readonly playerHandlers = new Map<string, (message: DirectMessage) => void>();
+  /** playerId -> this room's sessions of that player (more than one only while a replaced one closes). */
+  private readonly players = new Map<string, HeldPlayer>();
+  /** requestId -> settles the sender's request. */
+  private readonly pendingAcks = new Map<string, (outcome: DmOutcome) => void>();
   /** Per-sender chains: a sender's DMs are published in the order they were sent. */
   private readonly sendChains = new Map<string, Promise<unknown>>();
+  private started: Promise<unknown> = Promise.resolve();
   private readonly onAnnouncement = (message: Announcement) => this.broadcast("announcement", message);
   private readonly onRoomTypeEvent = (event: RoomTypeEvent) => this.broadcast("feed", event);
+  private readonly onAck = (ack: DirectMessageAck) => this.settle(ack.requestId, { delivered: true });
 
   constructor(
     presence: Presence,
     roomName: string,
+    roomId: string,
     clientOf: (sessionId: string) => Client | undefined,
     broadcast: (type: string, message: unknown) => void,
   ) {
     this.presence = presence;
     this.roomName = roomName;
+    this.replyTo = replyChannel(roomId);
     this.clientOf = clientOf;
     this.broadcast = broadcast;
   }
 
-  async start(): Promise<void> {
-    await this.presence.subscribe(ANNOUNCEMENT_CHANNEL, this.onAnnouncement);
-    await this.presence.subscribe(roomTypeChannel(this.roomName), this.onRoomTypeEvent);
+  start(): Promise<unknown> {
+    this.started = Promise.all([
+      this.presence.subscribe(ANNOUNCEMENT_CHANNEL, this.onAnnouncement),
+      this.presence.subscribe(roomTypeChannel(this.roomName), this.onRoomTypeEvent),
+      this.presence.subscribe(this.replyTo, this.onAck),
+    ]);
+    return this.started;
   }
 
   async addPlayer(playerId: string, sessionId: string): Promise<void> {
-    const handler = (message: DirectMessage) => this.clientOf(sessionId)?.send("dm", message);
-    this.playerHandlers.set(playerId, handler);
-    await this.presence.subscribe(playerChannel(playerId), handler);
+    const held = this.players.get(playerId);
+    if (held !== undefined) {
+      held.sessions.add(sessionId);
+      return;
+    }
+    const sessions = new Set([sessionId]);
+    const onMessage = (envelope: DirectMessageEnvelope) => this.relay(sessions, envelope);
+    this.players.set(playerId, { sessions, onMessage });
+    await this.presence.subscribe(playerChannel(playerId), onMessage);
   }
 
-  removePlayer(playerId: string): void {
-    const handler = this.playerHandlers.get(playerId);
-    if (handler === undefined) return;
-    this.playerHandlers.delete(playerId);
+  removePlayer(playerId: string, sessionId: string): void {
+    const held = this.players.get(playerId);
+    if (held === undefined) return;
+    held.sessions.delete(sessionId);
+    if (held.sessions.size > 0) return;
+    this.players.delete(playerId);
     this.sendChains.delete(playerId);
-    this.presence.unsubscribe(playerChannel(playerId), handler);
+    this.presence.unsubscribe(playerChannel(playerId), held.onMessage);
   }
 
-  /** Sends a direct message to a player in any room on any process; "not online" when nobody listens for it. */
-  sendDirect(to: string, message: DirectMessage): Promise<DmOutcome> {
+  /**
+   * Sends a direct message to a player in any room on any process: delivered
+   * once a room acknowledges handing it to a connected client, "not online"
+   * when no room holds that player or none acknowledges within DM_ACK_TIMEOUT_MS.
+   */
+  async sendDirect(to: string, message: DirectMessage): Promise<DmOutcome> {
+    const requestId = randomUUID();
+    // Registered before publishing: embedded presence acknowledges within the publish call.
+    const outcome = new Promise<DmOutcome>((resolve) => this.pendingAcks.set(requestId, resolve));
+    const envelope: DirectMessageEnvelope = { requestId, replyTo: this.replyTo, message };
     const previous = this.sendChains.get(message.from) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(async (): Promise<DmOutcome> => {
-      const listening = await this.presence.channels(playerChannel(to));
-      if (listening.length === 0) return { delivered: false, reason: "not online" };
-      await this.presence.publish(playerChannel(to), message);
-      return { delivered: true };
+    const published = previous.catch(() => undefined).then(async () => {
+      await this.started;
+      // Nobody holds that player: answer at once rather than at the timeout.
+      if ((await this.presence.channels(playerChannel(to))).length === 0) return false;
+      await this.presence.publish(playerChannel(to), envelope);
+      return true;
     });
-    this.sendChains.set(message.from, next);
-    return next;
+    this.sendChains.set(message.from, published);
+    const isPublished = await published.catch(() => false);
+    const timer = setTimeout(() => this.settle(requestId, NOT_ONLINE), isPublished ? DM_ACK_TIMEOUT_MS : 0);
+    try {
+      return await outcome;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   publishRoomTypeEvent(event: RoomTypeEvent): void {
@@ -72,8 +130,33 @@ export class PlayerMessaging {
   }
 
   stop(): void {
-    for (const playerId of [...this.playerHandlers.keys()]) this.removePlayer(playerId);
+    for (const [playerId, held] of this.players) this.presence.unsubscribe(playerChannel(playerId), held.onMessage);
+    this.players.clear();
+    this.sendChains.clear();
+    for (const requestId of [...this.pendingAcks.keys()]) this.settle(requestId, NOT_ONLINE);
     this.presence.unsubscribe(ANNOUNCEMENT_CHANNEL, this.onAnnouncement);
     this.presence.unsubscribe(roomTypeChannel(this.roomName), this.onRoomTypeEvent);
+    this.presence.unsubscribe(this.replyTo, this.onAck);
+  }
+
+  private relay(sessions: ReadonlySet<string>, envelope: DirectMessageEnvelope): void {
+    let isDelivered = false;
+    for (const sessionId of sessions) {
+      const client = this.clientOf(sessionId);
+      if (client === undefined || !isConnected(client)) continue;
+      client.send("dm", envelope.message);
+      isDelivered = true;
+    }
+    if (!isDelivered) return;
+    const ack: DirectMessageAck = { requestId: envelope.requestId };
+    // Lost with Redis: the sender then answers "not online" at its timeout.
+    Promise.resolve(this.presence.publish(envelope.replyTo, ack)).catch(() => undefined);
+  }
+
+  private settle(requestId: string, outcome: DmOutcome): void {
+    const resolve = this.pendingAcks.get(requestId);
+    if (resolve === undefined) return;
+    this.pendingAcks.delete(requestId);
+    resolve(outcome);
   }
 }

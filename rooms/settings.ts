@@ -1,3 +1,4 @@
+import type { Client } from "@colyseus/core";
 import type { Logger } from "pino";
 
 /** Per-room-type settings handed to `onCreate` by the composition root (never by clients). */
@@ -16,6 +17,12 @@ export interface ArenaSettings {
   isLatencySimulated: boolean;
   /** Set: joins need a signed token (see joinToken.ts). */
   joinSecret: string | undefined;
+  /** Modes a client may ask for; empty: any well-formed mode. */
+  allowedModes: readonly string[];
+  /** A seat reservation nobody connects with is freed after this long. */
+  seatReservationS: number;
+  /** The client's address by the trust model (for per-address log limits); undefined if unknown. */
+  clientAddressOf: (client: Client) => string | undefined;
   logger: Logger;
   telemetry: ArenaTelemetry;
 }

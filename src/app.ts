@@ -1,15 +1,23 @@
-import { LobbyRoom, matchMaker, parseLatencyEnv, Server } from "@colyseus/core";
+import { LobbyRoom, matchMaker, parseLatencyEnv, Server, type Client } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
-import type express from "express";
+import express from "express";
+import { once } from "node:events";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { ArenaRoom } from "../rooms/ArenaRoom.ts";
+import { arenaRoomType } from "../rooms/ArenaRoom.ts";
 import { fanOutTelemetry, type ArenaSettings, type ArenaTelemetry } from "../rooms/settings.ts";
 import { TokenGuard } from "./adminAuth.ts";
+import { AddressSet, ClientAddresses } from "./clientAddress.ts";
+import { installMatchmakingAdmission } from "./http/matchmakingAdmission.ts";
+import { installRequestGate, type RequestGate } from "./http/requestGate.ts";
 import { drain } from "./cluster/drain.ts";
 import { ProcessLoad } from "./cluster/processLoad.ts";
 import { ProcessRegistry } from "./cluster/processRegistry.ts";
 import { createScaling, refuseMatchmakingWhileRedisDown, type RedisHealth } from "./cluster/scaling.ts";
 import type { Config } from "./config.ts";
+import { listenOrThrow } from "./listen.ts";
 import { adminRoutes } from "./monitoring/adminRoutes.ts";
 import { GameMetrics } from "./monitoring/metrics.ts";
 import { ProcessMonitor } from "./monitoring/processMonitor.ts";
@@ -51,6 +59,8 @@ export interface App {
   setMonitoring(isOn: boolean): void;
   /** Microseconds spent in the once-a-second monitoring samples so far. */
   monitoringBusyMicros(): number;
+  /** host:port of the loopback admin listener (panel, admin API, metrics), once listening. */
+  adminAddress(): string | undefined;
 }
 
 /** Where clients reach this process: PUBLIC_ADDRESS, else HOST:PORT (loopback for a wildcard HOST). */
@@ -100,8 +110,13 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   });
 
   const metrics = config.isMetricsEnabled ? new GameMetrics(config.tickHz) : undefined;
-  const adminGuard = new TokenGuard(config.adminToken);
-  const metricsGuard = new TokenGuard(config.metricsToken);
+  const isPresenceUp = () => scaling.redisHealth() !== "down";
+  const guardOptions = { presence: () => matchMaker.presence, isPresenceUp, sessionTtlS: config.adminSessionTtlS, logger };
+  const adminGuard = new TokenGuard({ ...guardOptions, surface: "admin", tokens: definedOf(config.adminToken) });
+  // Metrics take their own token, or the admin one; they have no panel sessions.
+  const metricsGuard = new TokenGuard({ ...guardOptions, surface: "metrics", sessionTtlS: 0, tokens: definedOf(config.metricsToken, config.adminToken) });
+  const addresses = new ClientAddresses(config.trustedProxies);
+  let gate: RequestGate | undefined;
   const health = (): Health => {
     const own = registry.ownRecord();
     return {
@@ -119,14 +134,41 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
 
   const monitor = new ProcessMonitor({ presence: () => matchMaker.presence, address, health, metrics, logger });
 
+  const serveMetrics = async (_req: express.Request, res: express.Response) => {
+    if (metrics === undefined) {
+      res.status(404).json({ error: "metrics are off (METRICS=off)" });
+      return;
+    }
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
+  const operatorRoutes = () => adminRoutes({ guard: adminGuard, view: monitor.view, presence: () => matchMaker.presence, logger });
+
+  // The operator surface always has a listener of its own on loopback. Without ADMIN_TOKEN that is
+  // the only place it exists: a proxy on the same host forwards only the public port.
+  const adminApp = express();
+  adminApp.get("/metrics", metricsGuard.middleware, serveMetrics);
+  adminApp.use(operatorRoutes());
+  adminApp.use(jsonErrors(logger));
+  const adminServer = createServer(adminApp);
+
+  // Inside the Redis-down gate installed below: nothing is counted while matchmaking refuses anyway.
+  const admission = installMatchmakingAdmission({
+    presence: () => matchMaker.presence,
+    isPresenceUp,
+    maxJoinsPerAddressPerMin: config.maxJoinsPerAddressPerMin,
+    maxRoomsPerAddressPerMin: config.maxRoomsPerAddressPerMin,
+    exempt: new AddressSet(config.rateLimitExempt),
+    logger,
+  });
+  const httpServer = createServer();
   const server = new Server({
     // The largest legitimate client frame is a direct message (200 characters): under 1 KiB.
-    transport: new WebSocketTransport({ maxPayload: MAX_CLIENT_FRAME_BYTES }),
+    transport: new WebSocketTransport({ server: httpServer, maxPayload: MAX_CLIENT_FRAME_BYTES }),
     presence: scaling.presence,
     driver: scaling.driver,
     // Only meaningful with several processes: the seat reservation then names this process.
     publicAddress: config.redisUrl !== undefined || config.publicAddress !== undefined ? address : undefined,
-    selectProcessIdToCreateRoom: registry.selectProcessIdToCreateRoom,
+    selectProcessIdToCreateRoom: admission.guardRoomCreation(registry.selectProcessIdToCreateRoom),
     greet: false,
     // index.ts owns signals and uncaught errors: core's handlers would exit on any throw.
     gracefullyShutdown: false,
@@ -135,21 +177,14 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       app.get("/healthz", (_req, res) => {
         res.json(health());
       });
-      app.get("/metrics", metricsGuard.middleware, async (_req, res) => {
-        if (metrics === undefined) {
-          res.status(404).json({ error: "metrics are off (METRICS=off)" });
-          return;
-        }
-        res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      // On the public port only behind a token: without one they live on the admin listener alone.
+      if (metricsGuard.isTokenRequired) app.get("/metrics", metricsGuard.middleware, serveMetrics);
+      if (adminGuard.isTokenRequired) app.use(operatorRoutes());
+      app.use(["/metrics", "/admin", "/panel"], (_req, res) => {
+        res.status(404).json({ error: "not served on this port: without ADMIN_TOKEN (METRICS_TOKEN for /metrics) it is on the loopback admin listener (ADMIN_PORT)" });
       });
-      app.use(adminRoutes({ guard: adminGuard, view: monitor.view, presence: () => matchMaker.presence, logger }));
-      mountWebClient(app, logger);
-      // Last: errors from any route (a malformed JSON body, say) answer as JSON, never with a stack trace.
-      app.use((error: { status?: number; expose?: boolean; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-        const status = typeof error.status === "number" && error.status >= 400 && error.status < 600 ? error.status : 500;
-        if (status >= 500) logger.error({ event: "http_error", err: error }, "HTTP handler failed");
-        res.status(status).json({ error: error.expose === true && error.message !== undefined ? error.message : "internal error" });
-      });
+      mountWebClient(app, logger, { isSourceMapServed: config.isClientSourceMapsEnabled });
+      app.use(jsonErrors(logger));
     },
   });
   refuseMatchmakingWhileRedisDown(scaling);
@@ -169,12 +204,16 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     maxClientBufferBytes: config.maxClientBufferBytes,
     maxMessagesPerSecond: config.maxMessagesPerSecond,
     joinSecret: config.joinSecret,
+    allowedModes: config.allowedModes,
+    seatReservationS: config.seatReservationS,
+    // ws keeps the upgraded socket as `_socket`: the one the request gate saw the upgrade on.
+    clientAddressOf: (client: Client) => gate?.addressOfSocket((client.ref as unknown as { _socket?: Duplex })._socket),
     isLatencySimulated: (parseLatencyEnv() ?? 0) > 0,
     canAdmitPlayer: () => matchMaker.stats.local.ccu < config.maxClientsPerProcess,
     logger,
     telemetry: fanOutTelemetry(...[load, monitor, metrics, deps.telemetry].filter((t): t is ArenaTelemetry => t !== undefined)),
   };
-  server.define("arena", ArenaRoom, { settings }).filterBy(["mode"]).enableRealtimeListing();
+  server.define("arena", arenaRoomType(settings), { settings }).filterBy(["mode"]).enableRealtimeListing();
   server.define("lobby", LobbyRoom);
 
   return {
@@ -186,9 +225,18 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       monitor.isSampling = isOn;
     },
     monitoringBusyMicros: () => monitor.busyMicros,
+    adminAddress() {
+      const address = adminServer.address() as AddressInfo | null;
+      return address === null ? undefined : `127.0.0.1:${address.port}`;
+    },
     async listen() {
       await scaling.ready(10_000);
-      await server.listen(config.port, config.host);
+      // Colyseus binds its routes just before this callback: the gate goes in front of all of them.
+      await listenOrThrow(httpServer, () => server.listen(config.port, config.host, undefined, () => {
+        gate = installRequestGate(httpServer, addresses);
+      }));
+      installRequestGate(adminServer, addresses);
+      await listenOn(adminServer, config.adminPort, "127.0.0.1");
       // Every player and every concurrent joinOrCreate subscribes to a channel: many listeners are normal here.
       matchMaker.presence.setMaxListeners(0);
       registry.start();
@@ -196,7 +244,32 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       await monitor.start();
     },
     async drain(abort = new Promise<void>(() => undefined)) {
-      await drain({ server, registry, drainTimeoutS: config.drainTimeoutS, logger, abort, beforeShutdown: () => monitor.stop() });
+      await drain({
+        server, registry, drainTimeoutS: config.drainTimeoutS, logger, abort,
+        beforeShutdown: async () => {
+          adminServer.close();
+          adminServer.closeAllConnections();
+          await monitor.stop();
+        },
+      });
     },
+  };
+}
+
+function definedOf(...values: (string | undefined)[]): string[] {
+  return values.filter((v): v is string => v !== undefined);
+}
+
+async function listenOn(server: HttpServer, port: number, host: string): Promise<void> {
+  server.listen(port, host);
+  await Promise.race([once(server, "listening"), once(server, "error").then(([error]) => Promise.reject(error))]);
+}
+
+/** Last handler: errors from any route answer as JSON, never with a stack trace. */
+function jsonErrors(logger: Logger) {
+  return (error: { status?: number; expose?: boolean; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = typeof error.status === "number" && error.status >= 400 && error.status < 600 ? error.status : 500;
+    if (status >= 500) logger.error({ event: "http_error", err: error }, "HTTP handler failed");
+    res.status(status).json({ error: error.expose === true && error.message !== undefined ? error.message : "internal error" });
   };
 }

@@ -26,6 +26,12 @@ export const CLOSE_CODES = {
   KICKED_BY_OPERATOR: 4102,
   /** The client did not read its socket: its unsent data passed MAX_CLIENT_BUFFER_BYTES. */
   SLOW_CLIENT: 4103,
+  /**
+   * A newer session with the same player id (join token `sub`) joined, in this room or any
+   * other on any process: one session per player. Not transient: no seat is held, and a client
+   * must not rejoin by itself, since its join would replace the newer session in turn.
+   */
+  SESSION_REPLACED: 4104,
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;
@@ -40,4 +46,11 @@ export const ERROR_CODES = {
   SERVER_FULL: 503,
   /** Redis is down: matchmaking cannot read or write the shared listings. */
   MATCHMAKING_UNAVAILABLE: 503,
+  /**
+   * One client address made more matchmaking requests (MAX_JOINS_PER_ADDRESS_PER_MIN) or caused
+   * more room creations (MAX_ROOMS_PER_ADDRESS_PER_MIN) than allowed; the message says when to retry.
+   */
+  RATE_LIMITED: 429,
+  /** A request body over its route's limit (4 KiB for matchmaking, 16 KiB elsewhere); sent by the HTTP gate. */
+  BODY_TOO_LARGE: 413,
 } as const;

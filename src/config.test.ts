@@ -7,9 +7,26 @@ describe("loadConfig", () => {
       port: 2567, host: "0.0.0.0", tickHz: 30, patchHz: 20, arenaMaxClients: 64,
       viewRadiusUnits: 40, reconnectGraceS: 10, maxRewindMs: 250, logLevel: "info",
       redisUrl: undefined, publicAddress: undefined, drainTimeoutS: 30, staleProcessS: 6, adminToken: undefined,
-      metricsToken: undefined, isMetricsEnabled: true, maxClientBufferBytes: 1_048_576, maxMessagesPerSecond: 90,
+      metricsToken: undefined, isMetricsEnabled: true, isClientSourceMapsEnabled: false, maxClientBufferBytes: 1_048_576, maxMessagesPerSecond: 90,
       maxRoomsPerProcess: 500, maxClientsPerProcess: 5_000, joinSecret: undefined,
+      trustedProxies: [], maxJoinsPerAddressPerMin: 120, maxRoomsPerAddressPerMin: 20, rateLimitExempt: [],
+      seatReservationS: 8, allowedModes: [], adminPort: 2667, adminSessionTtlS: 28_800,
     });
+  });
+
+  it("reads the trust model, the per-address limits and the admin listener", () => {
+    expect(loadConfig({
+      TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8", RATE_LIMIT_EXEMPT: "::1", MAX_JOINS_PER_ADDRESS_PER_MIN: "5",
+      MAX_ROOMS_PER_ADDRESS_PER_MIN: "2", SEAT_RESERVATION_S: "3", MODES: "ffa, ctf", ADMIN_PORT: "9000", ADMIN_SESSION_TTL_S: "60",
+    })).toMatchObject({
+      trustedProxies: [{ address: "127.0.0.1", prefix: 32, family: 4 }, { address: "10.0.0.0", prefix: 8, family: 4 }],
+      rateLimitExempt: [{ address: "::1", prefix: 128, family: 6 }],
+      maxJoinsPerAddressPerMin: 5, maxRoomsPerAddressPerMin: 2, seatReservationS: 3, allowedModes: ["ffa", "ctf"],
+      adminPort: 9000, adminSessionTtlS: 60,
+    });
+    // The admin listener follows the game port unless set; any free port when the game port is.
+    expect(loadConfig({ PORT: "3000" }).adminPort).toBe(3100);
+    expect(loadConfig({ PORT: "0" }).adminPort).toBe(0);
   });
 
   it("reads every variable and freezes the result", () => {
@@ -17,11 +34,12 @@ describe("loadConfig", () => {
       PORT: "3000", HOST: "127.0.0.1", TICK_HZ: "60", PATCH_HZ: "30", ARENA_MAX_CLIENTS: "8",
       VIEW_RADIUS: "25", RECONNECT_GRACE_S: "0", MAX_REWIND_MS: "100", LOG_LEVEL: "DEBUG",
       REDIS_URL: "redis://127.0.0.1:6380/2", PUBLIC_ADDRESS: "games.example.com/p1", DRAIN_TIMEOUT_S: "5",
-      STALE_PROCESS_S: "8", ADMIN_TOKEN: "0123456789abcdef",
+      STALE_PROCESS_S: "8", ADMIN_TOKEN: "0123456789abcdef", CLIENT_SOURCE_MAPS: "on",
     });
     expect(config).toMatchObject({
       port: 3000, host: "127.0.0.1", tickHz: 60, patchHz: 30, logLevel: "debug", redisUrl: "redis://127.0.0.1:6380/2",
       publicAddress: "games.example.com/p1", drainTimeoutS: 5, staleProcessS: 8, adminToken: "0123456789abcdef",
+      isClientSourceMapsEnabled: true,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -45,12 +63,28 @@ describe("loadConfig", () => {
     ["ADMIN_TOKEN", "short", "ADMIN_TOKEN=\"short\" is invalid: expected at least 16 non-space characters"],
     ["METRICS_TOKEN", "has space in it right", "METRICS_TOKEN=\"has space in it right\" is invalid: expected at least 16 non-space characters"],
     ["METRICS", "maybe", "METRICS=\"maybe\" is invalid: expected one of on, off"],
+    ["PUBLIC_ADDRESS", "games.example.com:99999", "PUBLIC_ADDRESS=\"games.example.com:99999\" is invalid: expected a port from 1 to 65535 after the host"],
+    ["PUBLIC_ADDRESS", "games.example.com:0/p1", "PUBLIC_ADDRESS=\"games.example.com:0/p1\" is invalid: expected a port from 1 to 65535 after the host"],
+    ["REDIS_URL", "redis://:secret@cache:6379 x", "REDIS_URL=\"redis://***@cache:6379 x\" is invalid: expected a redis:// or rediss:// URL"],
+    ["CLIENT_SOURCE_MAPS", "yes", "CLIENT_SOURCE_MAPS=\"yes\" is invalid: expected one of on, off"],
     ["MAX_CLIENT_BUFFER_BYTES", "1kb", "MAX_CLIENT_BUFFER_BYTES=\"1kb\" is invalid: expected an integer from 16384 to 67108864"],
     ["MAX_MESSAGES_PER_SECOND", "5", "MAX_MESSAGES_PER_SECOND=\"5\" is invalid: expected an integer from 40 to 10000"],
     ["MAX_ROOMS_PER_PROCESS", "0", "MAX_ROOMS_PER_PROCESS=\"0\" is invalid: expected an integer from 1 to 100000"],
     ["MAX_CLIENTS_PER_PROCESS", "lots", "MAX_CLIENTS_PER_PROCESS=\"lots\" is invalid: expected an integer from 1 to 1000000"],
     ["JOIN_SECRET", "too-short", "JOIN_SECRET=\"too-short\" is invalid: expected at least 32 non-space characters"],
+    ["TRUSTED_PROXIES", "127.0.0.1,nginx", "TRUSTED_PROXIES=\"127.0.0.1,nginx\" is invalid: expected comma-separated IP addresses or CIDRs (\"nginx\" is neither)"],
+    ["RATE_LIMIT_EXEMPT", "10.0.0.0/40", "RATE_LIMIT_EXEMPT=\"10.0.0.0/40\" is invalid: expected comma-separated IP addresses or CIDRs (\"10.0.0.0/40\" is neither)"],
+    ["MAX_JOINS_PER_ADDRESS_PER_MIN", "0", "MAX_JOINS_PER_ADDRESS_PER_MIN=\"0\" is invalid: expected an integer from 1 to 1000000"],
+    ["MAX_ROOMS_PER_ADDRESS_PER_MIN", "many", "MAX_ROOMS_PER_ADDRESS_PER_MIN=\"many\" is invalid: expected an integer from 1 to 1000000"],
+    ["SEAT_RESERVATION_S", "120", "SEAT_RESERVATION_S=\"120\" is invalid: expected an integer from 2 to 60"],
+    ["MODES", "ffa,Capture The Flag", "MODES=\"ffa,Capture The Flag\" is invalid: expected comma-separated modes of 1-24 a-z, 0-9 and -"],
+    ["ADMIN_PORT", "-1", "ADMIN_PORT=\"-1\" is invalid: expected an integer from 0 to 65535"],
+    ["ADMIN_SESSION_TTL_S", "1", "ADMIN_SESSION_TTL_S=\"1\" is invalid: expected an integer from 5 to 604800"],
   ])("%s=%s is refused with a message naming it", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
+  });
+
+  it.each(["games.example.com:1", "10.0.0.5:65535/p2", "games.example.com/p1"])("PUBLIC_ADDRESS=%s is accepted", (address) => {
+    expect(loadConfig({ PUBLIC_ADDRESS: address }).publicAddress).toBe(address);
   });
 });

@@ -1,4 +1,7 @@
 /** Process configuration: parsed once from the environment by `loadConfig`. */
+import { parseAddressList, type AddressRange } from "./clientAddress.ts";
+import { MODE_PATTERN } from "../rooms/joinOptions.ts";
+import { redactUrl } from "./redact.ts";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -33,6 +36,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Prometheus metrics and per-room stats collection. */
   isMetricsEnabled: boolean;
+  /** Serve the web client's source map (/client/app.js.map, with absolute build paths). */
+  isClientSourceMapsEnabled: boolean;
   /** A client whose unsent data passes this is closed (a quarter of it marks it lagging). */
   maxClientBufferBytes: number;
   /** A client sending more messages (inputs included) in one second is closed. */
@@ -43,6 +48,22 @@ export interface Config {
   maxClientsPerProcess: number;
   /** Set: joining needs an HS256 token signed with it; unset: anonymous play. */
   joinSecret: string | undefined;
+  /** Proxies whose X-Forwarded-For is believed (see src/clientAddress.ts); empty: none. */
+  trustedProxies: readonly AddressRange[];
+  /** Matchmaking requests (seat reservations) one client address may make per minute, cluster-wide. */
+  maxJoinsPerAddressPerMin: number;
+  /** Rooms one client address may cause to be created per minute, cluster-wide. */
+  maxRoomsPerAddressPerMin: number;
+  /** Client addresses exempt from the per-address limits (a load generator, say). */
+  rateLimitExempt: readonly AddressRange[];
+  /** A seat reservation not used within this long is freed, and its room with it if empty. */
+  seatReservationS: number;
+  /** Modes a client may ask for; empty: any well-formed mode. */
+  allowedModes: readonly string[];
+  /** Loopback port of the admin listener (panel, admin API, metrics); 0: any free port. */
+  adminPort: number;
+  /** How long a panel login lasts. */
+  adminSessionTtlS: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -89,21 +110,60 @@ function optionalMatching(env: Env, name: string, pattern: RegExp, accepts: stri
 }
 
 function redisUrl(env: Env, name: string): string | undefined {
-  const raw = optionalMatching(env, name, /^rediss?:\/\/\S+$/, "a redis:// or rediss:// URL");
-  if (raw === undefined) return undefined;
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  // The message shows the URL without its password.
+  const invalid = new ConfigError(`${name}=${JSON.stringify(redactUrl(raw))} is invalid: expected a redis:// or rediss:// URL`);
+  if (!/^rediss?:\/\/\S+$/.test(raw)) throw invalid;
   try {
     new URL(raw);
   } catch {
-    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected a redis:// or rediss:// URL`);
+    throw invalid;
   }
   return raw;
+}
+
+/** host[:port][/path], no scheme; a port, when given, from 1 to 65535. */
+function publicAddress(env: Env, name: string): string | undefined {
+  const raw = optionalMatching(env, name, /^[A-Za-z0-9.\-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-\/]*)?$/, "host:port or host/path (no scheme)");
+  const port = raw?.match(/^[^:\/]+:(\d+)/)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected a port from 1 to 65535 after the host`);
+  }
+  return raw;
+}
+
+function addressList(env: Env, name: string): AddressRange[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return [];
+  const parsed = parseAddressList(raw);
+  if (!parsed.ok) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected comma-separated IP addresses or CIDRs (${JSON.stringify(parsed.bad)} is neither)`);
+  }
+  return parsed.ranges;
+}
+
+function modeList(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return [];
+  const modes = raw.split(",").map((m) => m.trim());
+  if (modes.some((m) => !MODE_PATTERN.test(m))) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected comma-separated modes of 1-24 a-z, 0-9 and -`);
+  }
+  return modes;
+}
+
+/** The admin listener's default: 100 above the game port, or any free port when the game port is. */
+function defaultAdminPort(port: number): number {
+  return port === 0 || port + 100 > 65535 ? 0 : port + 100;
 }
 
 /** Parses and validates the environment. Throws `ConfigError` on the first bad value. */
 export function loadConfig(env: Env): Readonly<Config> {
   const tickHz = integer(env, "TICK_HZ", 30, 1, 120);
+  const port = integer(env, "PORT", 2567, 0, 65535);
   const config: Config = {
-    port: integer(env, "PORT", 2567, 0, 65535),
+    port,
     host: hostname(env, "HOST", "0.0.0.0"),
     tickHz,
     patchHz: integer(env, "PATCH_HZ", 20, 1, tickHz),
@@ -113,18 +173,26 @@ export function loadConfig(env: Env): Readonly<Config> {
     maxRewindMs: integer(env, "MAX_REWIND_MS", 250, 0, 1000),
     logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),
     redisUrl: redisUrl(env, "REDIS_URL"),
-    publicAddress: optionalMatching(env, "PUBLIC_ADDRESS", /^[A-Za-z0-9.\-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-\/]*)?$/,
-      "host:port or host/path (no scheme)"),
+    publicAddress: publicAddress(env, "PUBLIC_ADDRESS"),
     drainTimeoutS: integer(env, "DRAIN_TIMEOUT_S", 30, 0, 3600),
     staleProcessS: integer(env, "STALE_PROCESS_S", 6, 4, 10),
     adminToken: optionalMatching(env, "ADMIN_TOKEN", /^\S{16,}$/, "at least 16 non-space characters"),
     metricsToken: optionalMatching(env, "METRICS_TOKEN", /^\S{16,}$/, "at least 16 non-space characters"),
     isMetricsEnabled: oneOf(env, "METRICS", "on", ["on", "off"] as const) === "on",
+    isClientSourceMapsEnabled: oneOf(env, "CLIENT_SOURCE_MAPS", "off", ["on", "off"] as const) === "on",
     maxClientBufferBytes: integer(env, "MAX_CLIENT_BUFFER_BYTES", 1_048_576, 16_384, 67_108_864),
     maxMessagesPerSecond: integer(env, "MAX_MESSAGES_PER_SECOND", Math.max(60, tickHz * 3), tickHz + 10, 10_000),
     maxRoomsPerProcess: integer(env, "MAX_ROOMS_PER_PROCESS", 500, 1, 100_000),
     maxClientsPerProcess: integer(env, "MAX_CLIENTS_PER_PROCESS", 5_000, 1, 1_000_000),
     joinSecret: optionalMatching(env, "JOIN_SECRET", /^\S{32,}$/, "at least 32 non-space characters"),
+    trustedProxies: addressList(env, "TRUSTED_PROXIES"),
+    maxJoinsPerAddressPerMin: integer(env, "MAX_JOINS_PER_ADDRESS_PER_MIN", 120, 1, 1_000_000),
+    maxRoomsPerAddressPerMin: integer(env, "MAX_ROOMS_PER_ADDRESS_PER_MIN", 20, 1, 1_000_000),
+    rateLimitExempt: addressList(env, "RATE_LIMIT_EXEMPT"),
+    seatReservationS: integer(env, "SEAT_RESERVATION_S", 8, 2, 60),
+    allowedModes: modeList(env, "MODES"),
+    adminPort: integer(env, "ADMIN_PORT", defaultAdminPort(port), 0, 65535),
+    adminSessionTtlS: integer(env, "ADMIN_SESSION_TTL_S", 28_800, 5, 604_800),
   };
   return Object.freeze(config);
 }

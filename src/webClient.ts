@@ -22,13 +22,14 @@ type ClientAssets = Map<string, Asset>;
  * (~0.1 s), so a process that never serves the page (tests, load generators,
  * cluster members behind a static host) never pays for it. A build failure
  * is logged once and answered with 500 and the reason; the game server
- * itself keeps running.
+ * itself keeps running. No source map unless `isSourceMapServed`: a map
+ * carries the whole client source (megabytes) and the absolute build paths.
  */
-export function mountWebClient(app: Application, logger?: Logger): void {
+export function mountWebClient(app: Application, logger?: Logger, { isSourceMapServed = false } = {}): void {
   let assets: Promise<ClientAssets> | undefined;
   const load = (): Promise<ClientAssets> => {
     const log = logger ?? stderrLogger();
-    assets ??= buildClientAssets().then(
+    assets ??= buildClientAssets(isSourceMapServed).then(
       (built) => {
         log.info({ event: "web_client_built", bytes: built.get("/client/app.js")?.body.length }, "web client built");
         return built;
@@ -62,7 +63,7 @@ export function mountWebClient(app: Application, logger?: Logger): void {
   app.get("/client/:file", (req, res, next) => void serve(`/client/${req.params.file}`, res, next));
 }
 
-async function buildClientAssets(): Promise<ClientAssets> {
+async function buildClientAssets(isSourceMapServed: boolean): Promise<ClientAssets> {
   const [result, html, css] = await Promise.all([
     build({
       entryPoints: [`${CLIENT_DIR}main.ts`],
@@ -72,7 +73,8 @@ async function buildClientAssets(): Promise<ClientAssets> {
       platform: "browser",
       target: ["es2022"],
       minify: true,
-      sourcemap: "linked",
+      // "linked" adds the sourceMappingURL comment and emits app.js.map; false emits neither.
+      sourcemap: isSourceMapServed ? "linked" : false,
       outdir: "/client",
       entryNames: "app",
       write: false,

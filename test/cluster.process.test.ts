@@ -1,7 +1,7 @@
 import type { Room } from "@colyseus/sdk";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { healthOf, joinThrough, leaveAll, reserveSeat, startCluster, stopAll } from "./support/cluster.ts";
+import { healthOf, joinThrough, leaveAll, reserveSeat, startCluster, stopAll, waitForProcessRecords } from "./support/cluster.ts";
 import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
 import { startServer, type RunningServer } from "./support/serverProcess.ts";
 
@@ -20,6 +20,11 @@ afterEach(async () => {
 
 const tickOf = (room: Room) => (room.state as { tick: number }).tick;
 
+/** Until a room's first state arrives its tick is undefined, and any comparison with it fails. */
+async function firstStateOf(rooms: Room[]): Promise<void> {
+  await vi.waitFor(() => rooms.forEach((room) => expect(tickOf(room)).toBeTypeOf("number")), { timeout: 5_000 });
+}
+
 async function listingsIn(redisUrl: string): Promise<{ roomId: string; processId: string }[]> {
   const client = new Redis(redisUrl);
   try {
@@ -30,7 +35,9 @@ async function listingsIn(redisUrl: string): Promise<{ roomId: string; processId
   }
 }
 
-describe("many processes on Redis", () => {
+// Each test starts real processes (up to 15 s on a loaded machine, side by side) and then waits on
+// deadlines of its own: together, well inside this.
+describe("many processes on Redis", { timeout: 60_000 }, () => {
   it("places rooms on every process and routes 60 clients joining through one endpoint", async () => {
     redis = await startPrivateRedis();
     servers = await startCluster(3, redis.url, { ARENA_MAX_CLIENTS: "4" });
@@ -44,6 +51,7 @@ describe("many processes on Redis", () => {
     }
     expect(health.reduce((sum, h) => sum + h.clients, 0)).toBe(60);
 
+    await firstStateOf(rooms);
     const ticksBefore = rooms.map(tickOf);
     await vi.waitFor(() => rooms.forEach((room, i) => expect(tickOf(room)).toBeGreaterThan(ticksBefore[i]!)), { timeout: 5_000 });
   });
@@ -143,7 +151,7 @@ describe("many processes on Redis", () => {
     const closeCode = new Promise<number>((resolve) => onDraining!.onLeave((code) => resolve(code)));
 
     const exited = draining.stop(15_000);
-    await vi.waitFor(async () => expect((await healthOf(draining)).draining).toBe(true), { timeout: 2_000, interval: 50 });
+    await vi.waitFor(async () => expect((await healthOf(draining)).draining).toBe(true), { timeout: 5_000, interval: 50 });
     for (let i = 0; i < 10; i++) {
       const { status, body } = await reserveSeat(servers[0]!, "create", { name: `n${i}` });
       expect(status).toBe(200);
@@ -157,9 +165,8 @@ describe("many processes on Redis", () => {
   it("a drained process with no rooms left exits at once", async () => {
     redis = await startPrivateRedis();
     servers = await startCluster(1, redis.url, { DRAIN_TIMEOUT_S: "60" });
-    const startedAt = Date.now();
+    // By itself, long before its drain timeout: a process still draining is SIGKILLed at the deadline.
     expect(await servers[0]!.stop(10_000)).toEqual({ code: 0, signal: null });
-    expect(Date.now() - startedAt).toBeLessThan(5_000);
   });
 
   it("keeps rooms ticking while Redis is down, refuses matchmaking with 503, and recovers within 5 s", async () => {
@@ -168,6 +175,7 @@ describe("many processes on Redis", () => {
     const { room } = await joinThrough(servers[0]!, { name: "survivor" });
     rooms.push(room);
 
+    await firstStateOf([room]);
     await redis.stop();
     await vi.waitFor(async () => expect((await healthOf(servers[0]!)).redis).toBe("down"), { timeout: 3_000, interval: 50 });
     const tickAtOutage = tickOf(room);
@@ -192,6 +200,7 @@ describe("many processes on Redis", () => {
     for (let i = 0; i < 6; i++) expect((await reserveSeat(servers[0]!, "create", {})).status).toBe(200);
     const newcomer = await startServer({ REDIS_URL: redis.url });
     servers.push(newcomer);
+    await waitForProcessRecords(redis.url, 3);
     const newcomerId = (await healthOf(newcomer)).processId;
     const placed = [];
     for (let i = 0; i < 3; i++) placed.push((await reserveSeat(servers[0]!, "create", {})).body.processId);

@@ -14,9 +14,12 @@ describe("a bad configuration value stops the process before it listens", () => 
     ["LOG_LEVEL", "verbose"],
     ["REDIS_URL", "http://127.0.0.1:6379"],
     ["PUBLIC_ADDRESS", "https://example.com"],
+    ["PUBLIC_ADDRESS", "games.example.com:99999"],
     ["DRAIN_TIMEOUT_S", "-1"],
     ["STALE_PROCESS_S", "60"],
     ["ADMIN_TOKEN", "abc"],
+    ["TRUSTED_PROXIES", "nginx"],
+    ["MODES", "Free For All"],
   ])("%s=%s: exit code 2 and one line naming the variable", async (name, value) => {
     const result = await runToExit({ [name]: value });
     expect(result.code).toBe(2);

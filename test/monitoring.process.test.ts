@@ -55,8 +55,8 @@ describe("metrics and the admin API", () => {
 
   it("refuses other origins, even with valid credentials, and sends them no CORS grant", async () => {
     servers = [await startServer()];
-    const base = servers[0]!.httpUrl;
-    // No ADMIN_TOKEN: loopback only, and a web page elsewhere must not reach it through the operator's browser.
+    const base = servers[0]!.adminUrl;
+    // No ADMIN_TOKEN: the loopback admin listener only, and a web page elsewhere must not reach it through the operator's browser.
     const evil = await fetch(`${base}/admin/api/cluster`, { headers: { origin: "http://evil.example" } });
     expect(evil.status).toBe(403);
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();
@@ -66,7 +66,7 @@ describe("metrics and the admin API", () => {
     expect(action.status).toBe(403);
     // A DNS-rebound name reaches the loopback port with a foreign Host (fetch cannot set Host; http can).
     const reboundStatus = await new Promise<number>((resolve, reject) => {
-      request({ host: "127.0.0.1", port: servers[0]!.port, path: "/admin/api/cluster", headers: { host: "attacker.example" } }, (res) => {
+      request({ host: "127.0.0.1", port: Number(new URL(base).port), path: "/admin/api/cluster", headers: { host: "attacker.example" } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       }).on("error", reject).end();

@@ -55,7 +55,9 @@ export const CONTENDERS: readonly Contender[] = [
       ...process.env,
       PORT: String(ctx.port), HOST: "127.0.0.1", TICK_HZ: String(ctx.tickHz), PATCH_HZ: String(ctx.patchHz),
       ARENA_MAX_CLIENTS: String(THIS_SERVER_MAX_PLAYERS), LOG_LEVEL: "warn", DRAIN_TIMEOUT_S: "0", RECONNECT_GRACE_S: "0",
-      REDIS_URL: "", PUBLIC_ADDRESS: "", JOIN_SECRET: "",
+      REDIS_URL: "", PUBLIC_ADDRESS: "", JOIN_SECRET: "", ADMIN_PORT: "0",
+      // The bots are a load generator on this host: exempt from the per-address matchmaking limits.
+      RATE_LIMIT_EXEMPT: "127.0.0.1,::1",
     }),
   },
   {

@@ -3,6 +3,7 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
+import { redactUrl } from "../redact.ts";
 
 export type RedisHealth = "ok" | "down" | "embedded";
 
@@ -65,7 +66,7 @@ export function createScaling(redisUrl: string | undefined, logger: Logger): Sca
       const deadline = Date.now() + timeoutMs;
       while (!isUp()) {
         if (Date.now() > deadline) {
-          throw new Error(`REDIS_URL=${JSON.stringify(redisUrl)}: cannot connect to Redis within ${timeoutMs / 1000} s`);
+          throw new Error(`REDIS_URL=${JSON.stringify(redactUrl(redisUrl))}: cannot connect to Redis within ${timeoutMs / 1000} s`);
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
+import { redactUrl } from "../redact.ts";
 
 const ENTRY = fileURLToPath(new URL("../index.ts", import.meta.url));
 const FAST_CRASH_MS = 10_000;
@@ -46,6 +47,7 @@ try {
   throw error;
 }
 if (config.port + workerCount - 1 > 65535) fail(`PORT=${config.port} leaves no room for ${workerCount} consecutive ports`);
+if (config.adminPort + workerCount - 1 > 65535) fail(`ADMIN_PORT=${config.adminPort} leaves no room for ${workerCount} consecutive ports`);
 const addressPattern = args["public-address"];
 if (addressPattern !== undefined && !addressPattern.includes("{index}") && !addressPattern.includes("{port}")) {
   fail("--public-address needs {index} or {port} so each worker gets its own address");
@@ -57,6 +59,8 @@ const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : c
 interface Worker {
   index: number;
   port: number;
+  /** Its loopback admin listener: ADMIN_PORT (default PORT + 100) plus its index, like its game port. */
+  adminPort: number;
   child?: ChildProcess;
   startedAt: number;
   restartDelayMs: number;
@@ -64,13 +68,13 @@ interface Worker {
 
 let isStopping = false;
 const workers: Worker[] = Array.from({ length: workerCount }, (_, index) => ({
-  index, port: config.port + index, startedAt: 0, restartDelayMs: 1_000,
+  index, port: config.port + index, adminPort: config.adminPort === 0 ? 0 : config.adminPort + index, startedAt: 0, restartDelayMs: 1_000,
 }));
 
 function start(worker: Worker): void {
   const publicAddress = addressPattern?.replaceAll("{index}", String(worker.index + 1)).replaceAll("{port}", String(worker.port));
   const child = spawn(process.execPath, [ENTRY], {
-    env: { ...env, PORT: String(worker.port), ...(publicAddress === undefined ? {} : { PUBLIC_ADDRESS: publicAddress }) },
+    env: { ...env, PORT: String(worker.port), ADMIN_PORT: String(worker.adminPort), ...(publicAddress === undefined ? {} : { PUBLIC_ADDRESS: publicAddress }) },
     stdio: ["ignore", "inherit", "inherit"],
   });
   worker.child = child;
@@ -105,5 +109,5 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
 
 process.on("SIGINT", () => void stop("SIGINT"));
 process.on("SIGTERM", () => void stop("SIGTERM"));
-logger.info({ event: "cluster_starting", workers: workerCount, redisUrl: env.REDIS_URL }, `starting ${workerCount} workers`);
+logger.info({ event: "cluster_starting", workers: workerCount, redisUrl: redactUrl(env.REDIS_URL) }, `starting ${workerCount} workers`);
 for (const worker of workers) start(worker);

@@ -48,7 +48,7 @@ export function adminRoutes({ guard, view, presence, logger }: AdminRoutesOption
 
   // The page shell holds no data, but without a token it is loopback-only like the rest.
   router.use("/panel", (req, res, next) => {
-    if (guard.token === undefined && !isLoopback(req)) {
+    if (!guard.isTokenRequired && !isLoopback(req)) {
       res.status(403).type("text/plain").send("The panel answers loopback requests only until ADMIN_TOKEN is set.\n");
       return;
     }
@@ -57,20 +57,21 @@ export function adminRoutes({ guard, view, presence, logger }: AdminRoutesOption
   router.use("/panel/vendor", express.static(UPLOT_DIR, { index: false }));
   router.use("/panel", express.static(PANEL_DIR));
 
-  router.get("/admin/api/auth", (req, res) => {
-    res.json({ required: guard.token !== undefined, loopbackOnly: guard.token === undefined, authenticated: guard.isAuthenticated(req) });
+  router.get("/admin/api/auth", async (req, res) => {
+    res.json({ required: guard.isTokenRequired, loopbackOnly: !guard.isTokenRequired, authenticated: await guard.isAuthenticated(req) });
   });
-  router.post("/admin/api/session", express.json(), (req, res) => {
+  router.post("/admin/api/session", express.json(), async (req, res) => {
+    if (await guard.refuseIfThrottled(req, res)) return;
     const body = Session.safeParse(req.body);
-    const cookie = body.success ? guard.sessionCookieFor(body.data.token, isHttps(req)) : undefined;
+    const cookie = await guard.login(req, body.success ? body.data.token : "", isHttps(req));
     if (cookie === undefined) {
       res.status(401).json({ error: "wrong token" });
       return;
     }
     res.setHeader("Set-Cookie", cookie).status(204).end();
   });
-  router.delete("/admin/api/session", (_req, res) => {
-    res.setHeader("Set-Cookie", "gs_admin=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0").status(204).end();
+  router.delete("/admin/api/session", async (req, res) => {
+    res.setHeader("Set-Cookie", await guard.logout(req)).status(204).end();
   });
 
   api.use(guard.middleware);
@@ -190,7 +191,7 @@ function sameOriginOnly(guard: TokenGuard) {
       res.status(403).json({ error: "cross-origin requests to the operator surface are refused" });
       return;
     }
-    if (guard.token === undefined && !LOOPBACK_HOSTS.test(host)) {
+    if (!guard.isTokenRequired && !LOOPBACK_HOSTS.test(host)) {
       res.status(403).json({ error: "without ADMIN_TOKEN the operator surface answers loopback requests only" });
       return;
     }

@@ -234,7 +234,8 @@ describe("operator panel without ADMIN_TOKEN: loopback only, and a stream that r
   const shownProcessId = () => panel.page.locator("#process-rows tr").getAttribute("data-process-id");
 
   it("opens without a login and says it answers loopback only", async () => {
-    panel = await openPanel(browser!, server!.httpUrl);
+    // Without a token the panel lives on the loopback admin listener only.
+    panel = await openPanel(browser!, server!.adminUrl);
     await waitForView(panel.page, "overview");
     await waitForStream(panel.page, "live");
     expect(await panel.page.locator("#access-note").textContent()).toContain("loopback");
@@ -258,9 +259,10 @@ describe("operator panel without ADMIN_TOKEN: loopback only, and a stream that r
     const { page } = panel;
     const oldProcessId = await shownProcessId();
     const port = server!.port;
+    const adminPort = new URL(server!.adminUrl).port;
     await server!.stop();
     await waitForStream(page, "reconnecting");
-    server = await startServer({ PORT: String(port) });
+    server = await startServer({ PORT: String(port), ADMIN_PORT: adminPort });
     await waitForStream(page, "live", 30_000);
     await expect.poll(shownProcessId, { timeout: PANEL_DEADLINE_MS }).not.toBe(oldProcessId);
     expect(await page.locator("#process-rows tr").count()).toBe(1);

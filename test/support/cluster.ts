@@ -1,5 +1,6 @@
 import { Client, type Room } from "@colyseus/sdk";
-import { startServer, type RunningServer } from "./serverProcess.ts";
+import { Redis } from "ioredis";
+import { freePort, startServer, type RunningServer } from "./serverProcess.ts";
 
 export interface SeatReservation {
   name: string;
@@ -9,16 +10,51 @@ export interface SeatReservation {
   publicAddress?: string;
 }
 
-/** Starts `count` server processes sharing `redisUrl`, each advertising its own address. */
+/**
+ * Starts `count` server processes sharing `redisUrl`, each advertising its own
+ * address, side by side (one after another, a loaded machine can spend a
+ * test's whole timeout starting them), and resolves once every one has
+ * published its placement record, so the first placement already sees them all.
+ */
 export async function startCluster(count: number, redisUrl: string, env: Record<string, string> = {}): Promise<RunningServer[]> {
-  const servers: RunningServer[] = [];
+  const ports = await distinctFreePorts(count * 2);
+  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) =>
+    startServer({ REDIS_URL: redisUrl, PORT: String(ports[2 * i]), ADMIN_PORT: String(ports[2 * i + 1]), ...env })));
+  const servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   try {
-    for (let i = 0; i < count; i++) servers.push(await startServer({ REDIS_URL: redisUrl, ...env }));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+    await waitForProcessRecords(redisUrl, count);
   } catch (error) {
     await stopAll(servers);
     throw error;
   }
   return servers;
+}
+
+/** Ports nobody listens on right now, no two alike (probes one at a time can be handed the same port twice). */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+/**
+ * Resolves once `count` processes have published their placement record
+ * (the `gs:processes` hash of src/cluster/processRegistry.ts): a process
+ * answers /healthz a moment before its record lands.
+ */
+export async function waitForProcessRecords(redisUrl: string, count: number, timeoutMs = 10_000): Promise<void> {
+  const client = new Redis(redisUrl);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while ((await client.hlen("gs:processes")) < count) {
+      if (Date.now() > deadline) throw new Error(`${count} process records not published within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    client.disconnect();
+  }
 }
 
 export async function stopAll(servers: RunningServer[]): Promise<void> {

@@ -14,15 +14,16 @@ export interface PrivateRedis {
 
 /**
  * A private redis-server on a free port, so tests that stop, restart or flush
- * Redis never touch the shared one on 6379. Nothing is persisted.
+ * Redis never touch the shared one on 6379. Nothing is persisted. `extraArgs`
+ * go to redis-server (`["--requirepass", pw]`, say); `url` carries no credentials.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
 
   async function start(): Promise<void> {
     const proc = spawn("redis-server", [
-      "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "notice",
+      "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "notice", ...extraArgs,
     ], { stdio: ["ignore", "pipe", "inherit"] });
     child = proc;
     await new Promise<void>((resolve, reject) => {

@@ -41,6 +41,8 @@ export async function runToExit(env: Record<string, string>, deadlineMs = 10_000
 export interface RunningServer {
   port: number;
   httpUrl: string;
+  /** The loopback admin listener (panel, admin API, metrics). */
+  adminUrl: string;
   wsUrl: string;
   child: ChildProcess;
   /** Parsed JSON log lines so far. */
@@ -55,8 +57,12 @@ export interface RunningServer {
  */
 export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningServer> {
   const port = env.PORT !== undefined ? Number(env.PORT) : await freePort();
+  const adminPort = env.ADMIN_PORT !== undefined ? Number(env.ADMIN_PORT) : await freePort();
   const child = spawn(process.execPath, [...nodeArgs, ENTRY], {
-    env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...env },
+    // Tests drive servers from 127.0.0.1 as a load generator would, so that address is exempt from the
+    // per-address matchmaking limits (as the README says to do for one); tests of those limits act from
+    // other loopback addresses (127.0.0.2 and up), which the defaults apply to.
+    env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: String(adminPort), RATE_LIMIT_EXEMPT: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const logs: Record<string, unknown>[] = [];
@@ -79,6 +85,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
   return {
     port,
     httpUrl: `http://127.0.0.1:${port}`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
     wsUrl: `ws://127.0.0.1:${port}`,
     child,
     logs,

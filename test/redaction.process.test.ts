@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
+import { freePort, runToExit } from "./support/serverProcess.ts";
+
+const SUPERVISOR = fileURLToPath(new URL("../src/cluster/supervisor.ts", import.meta.url));
+
+let redis: PrivateRedis | undefined;
+afterEach(async () => {
+  await redis?.stop();
+  redis = undefined;
+});
+
+describe("credentials in REDIS_URL never reach a log line", () => {
+  it("a server that cannot reach Redis says so without the password", async () => {
+    const password = `pw-${randomUUID()}`;
+    const result = await runToExit({
+      REDIS_URL: `redis://player:${password}@127.0.0.1:${await freePort()}/0`, HOST: "127.0.0.1", PORT: String(await freePort()), ADMIN_PORT: "0",
+    }, 20_000);
+
+    expect(result.code).toBe(1);
+    const failed = result.stdout.split("\n").filter((l) => l.includes("listen_failed"));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toContain("redis://***@127.0.0.1:");
+    expect(result.stdout + result.stderr).not.toContain(password);
+  });
+
+  it("a config error about REDIS_URL shows it without the password", async () => {
+    const password = `pw-${randomUUID()}`;
+    const result = await runToExit({ REDIS_URL: `redis://:${password}@127.0.0.1:6379 trailing` });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe("config error: REDIS_URL=\"redis://***@127.0.0.1:6379 trailing\" is invalid: expected a redis:// or rediss:// URL");
+    expect(result.stdout + result.stderr).not.toContain(password);
+  });
+
+  it("`npm run cluster` and its workers print nothing that holds the password", async () => {
+    const password = `pw-${randomUUID()}`;
+    redis = await startPrivateRedis(["--requirepass", password]);
+    const port = await freePort();
+    const supervisor = spawn(process.execPath, [SUPERVISOR, "--workers", "1"], {
+      env: { ...process.env, REDIS_URL: `redis://:${password}@127.0.0.1:${redis.port}`, PORT: String(port), HOST: "127.0.0.1", ADMIN_PORT: "0", LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    supervisor.stdout.on("data", (d) => (output += d));
+    supervisor.stderr.on("data", (d) => (output += d));
+    try {
+      // The worker listens only once it is authenticated to Redis: the password did its job.
+      await vi.waitFor(() => expect(output).toMatch(/"event":"listening"/), { timeout: 20_000, interval: 100 });
+      const exited = once(supervisor, "exit");
+      supervisor.kill("SIGTERM");
+      expect(await exited).toEqual([0, null]);
+
+      expect(output).toMatch(/"event":"cluster_starting".*"redisUrl":"redis:\/\/\*\*\*@127\.0\.0\.1:/);
+      expect(output).not.toContain(password);
+    } finally {
+      if (supervisor.exitCode === null && supervisor.signalCode === null) supervisor.kill("SIGKILL");
+    }
+  });
+});
