@@ -106,6 +106,8 @@ export class ClientGuard {
    * Returns true when the client was closed.
    */
   closeIfTooSlow(client: Client): boolean {
+    // Already closed (its leave is under way): one close and one line per client.
+    if (this.closedOnPurpose.has(client.sessionId)) return true;
     const buffered = sendBufferBytes(client);
     if (buffered <= this.maxClientBufferBytes / 4) return false;
     this.stats.noteLagging(client.sessionId);
