@@ -1,8 +1,7 @@
 import { LobbyRoom, matchMaker, parseLatencyEnv, Server, type Client } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
-import { once } from "node:events";
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
@@ -236,7 +235,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
         gate = installRequestGate(httpServer, addresses);
       }));
       installRequestGate(adminServer, addresses);
-      await listenOn(adminServer, config.adminPort, "127.0.0.1");
+      await listenOrThrow(adminServer, () => new Promise<void>((resolve) => adminServer.listen(config.adminPort, "127.0.0.1", resolve)));
       // Every player and every concurrent joinOrCreate subscribes to a channel: many listeners are normal here.
       matchMaker.presence.setMaxListeners(0);
       registry.start();
@@ -258,11 +257,6 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
 
 function definedOf(...values: (string | undefined)[]): string[] {
   return values.filter((v): v is string => v !== undefined);
-}
-
-async function listenOn(server: HttpServer, port: number, host: string): Promise<void> {
-  server.listen(port, host);
-  await Promise.race([once(server, "listening"), once(server, "error").then(([error]) => Promise.reject(error))]);
 }
 
 /** Last handler: errors from any route answer as JSON, never with a stack trace. */

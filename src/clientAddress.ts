@@ -32,9 +32,11 @@ export class ClientAddresses {
     return hops[0] ?? direct;
   }
 
-  isTrusted(address: string): boolean {
-    const family = isIP(address);
-    return family !== 0 && this.trusted.check(address, family === 6 ? "ipv6" : "ipv4");
+  /** Whether `address` (a socket's peer as Node reports it, or a header hop) is a trusted proxy. */
+  isTrusted(address: string | undefined): boolean {
+    const normalized = normalize(address ?? "");
+    const family = isIP(normalized);
+    return family !== 0 && this.trusted.check(normalized, family === 6 ? "ipv6" : "ipv4");
   }
 }
 

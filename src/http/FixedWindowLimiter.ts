@@ -25,18 +25,22 @@ export class FixedWindowLimiter {
 
   /** The presence key counting `key`'s events in the current window (read it to peek without counting). */
   currentKey(key: string): string {
-    return `gs:limit:${this.name}:${Math.floor(this.nowMs() / 1000 / this.windowS)}:${key}`;
+    return this.counterKey(Math.floor(this.nowMs() / 1000 / this.windowS), key);
   }
 
   /** Counts one event for `key`; refused once the key is past its limit in this window. */
   async take(key: string): Promise<LimitDecision> {
     const nowS = this.nowMs() / 1000;
     const window = Math.floor(nowS / this.windowS);
-    const counterKey = `gs:limit:${this.name}:${window}:${key}`;
+    const counterKey = this.counterKey(window, key);
     const presence = this.presence();
     const count = await presence.incr(counterKey);
     if (count === 1) presence.expire(counterKey, this.windowS * 2);
     if (count <= this.limit) return { isAllowed: true };
     return { isAllowed: false, retryAfterS: Math.max(1, Math.ceil((window + 1) * this.windowS - nowS)) };
+  }
+
+  private counterKey(window: number, key: string): string {
+    return `gs:limit:${this.name}:${window}:${key}`;
   }
 }

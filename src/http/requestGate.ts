@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { ClientAddresses } from "../clientAddress.ts";
+import { ERROR_CODES } from "../closeCodes.ts";
 
 /**
  * The client's address as the trust model resolved it, set on every request by
@@ -45,7 +46,7 @@ export function installRequestGate(server: HttpServer, addresses: ClientAddresse
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     req.headers[CLIENT_ADDRESS_HEADER] = addresses.resolve(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
     // Forwarding headers from anyone but a trusted proxy are forged: no handler gets to read them.
-    if (!addresses.isTrusted(normalizePeer(req.socket.remoteAddress))) {
+    if (!addresses.isTrusted(req.socket.remoteAddress)) {
       for (const header of FORWARDING_HEADERS) delete req.headers[header];
     }
     if (!hasBody(req)) {
@@ -54,7 +55,7 @@ export function installRequestGate(server: HttpServer, addresses: ClientAddresse
     }
     const limit = (req.url ?? "").startsWith("/matchmake/") ? MAX_MATCHMAKE_BODY_BYTES : MAX_HTTP_BODY_BYTES;
     if (Number(req.headers["content-length"] ?? 0) > limit) {
-      refuse(req, res, 413, `request body over ${limit} bytes`);
+      refuse(req, res, ERROR_CODES.BODY_TOO_LARGE, `request body over ${limit} bytes`);
       return;
     }
     readBounded(req, res, limit, (body) => {
@@ -70,11 +71,6 @@ export function installRequestGate(server: HttpServer, addresses: ClientAddresse
 }
 
 const FORWARDING_HEADERS = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"];
-
-function normalizePeer(address: string | undefined): string {
-  const peer = address ?? "";
-  return peer.startsWith("::ffff:") ? peer.slice(7) : peer;
-}
 
 function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
@@ -94,7 +90,7 @@ function readBounded(req: IncomingMessage, res: ServerResponse, limit: number, d
   }
   req.on("data", (chunk: Buffer) => {
     size += chunk.length;
-    if (size > limit) stop(413, `request body over ${limit} bytes`);
+    if (size > limit) stop(ERROR_CODES.BODY_TOO_LARGE, `request body over ${limit} bytes`);
     else chunks.push(chunk);
   });
   req.on("error", () => stop(400, "request body failed"));
