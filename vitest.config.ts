@@ -1,15 +1,42 @@
 import { defineConfig } from "vitest/config";
 
+// Heavy tests (containers, network namespaces, PM2) build images or whole fleets: each one alone
+// would take both cores, so they run in their own project, one file at a time, after the rest.
+const HEAVY_TESTS = "test/**/*.heavy.test.ts";
+
 // Threads, not forks: with forks, core's PM2 integration calls process.send on
 // vitest's IPC channel and the run breaks (see PLATFORM-NOTES).
 export default defineConfig({
   test: {
     pool: "threads",
-    // Two at a time: many test files start real server processes and Redis, and this machine
-    // has two cores; more files at once only turns timeouts into flakes.
-    maxWorkers: 2,
-    include: ["src/**/*.test.ts", "rooms/**/*.test.ts", "loadtest/**/*.test.ts", "test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "main",
+          include: ["src/**/*.test.ts", "rooms/**/*.test.ts", "loadtest/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [HEAVY_TESTS, "**/node_modules/**"],
+          // Two at a time: many test files start real server processes and Redis, and this machine
+          // has two cores; more files at once only turns timeouts into flakes.
+          maxWorkers: 2,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "heavy",
+          include: [HEAVY_TESTS],
+          maxWorkers: 1,
+          fileParallelism: false,
+          // Each heavy test sets its own, tighter, timeouts; these only bound a hung one.
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -17,11 +17,14 @@ const config = loadConfig({ PORT: String(PORT), ADMIN_PORT: "0", HOST: "127.0.0.
 const logs = captureLogs();
 let server: Server;
 let colyseus: ColyseusTestServer;
+let readinessAround: { beforeListen: string; afterListen: string };
 
 beforeAll(async () => {
   const app = buildApp(config, { logger: logs.logger });
   server = app.server;
+  const beforeListen = app.readiness().status;
   await app.listen();
+  readinessAround = { beforeListen, afterListen: app.readiness().status };
   colyseus = new ColyseusTestServer(server);
 });
 afterEach(async () => {
@@ -29,6 +32,10 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await colyseus.shutdown();
+});
+
+it("is not ready for matchmaking (GET /readyz) until it listens", () => {
+  expect(readinessAround).toEqual({ beforeListen: "starting", afterListen: "ready" });
 });
 
 const worldOf = (room: ArenaRoom): World => room["world"];

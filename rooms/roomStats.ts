@@ -41,7 +41,8 @@ const PING_MARK = 0x67; // first byte of our ping payloads; the transport's keep
 export class RoomStats {
   private readonly simMicros: number[] = [];
   private readonly patchMicros: number[] = [];
-  private readonly lastBytesWritten = new Map<string, number>();
+  /** Per session: the socket last sampled and its byte count then (a reconnection brings a new socket). */
+  private readonly lastBytesWritten = new Map<string, { socket: SocketLike; written: number }>();
   private readonly rttMs = new Map<string, number>();
   private lastSampleMs = performance.now();
   private inputsSinceSample = 0;
@@ -92,8 +93,11 @@ export class RoomStats {
     for (const client of clients) {
       const socket = client.ref as unknown as SocketLike;
       const written = socket._socket?.bytesWritten ?? 0;
-      const previous = this.lastBytesWritten.get(client.sessionId) ?? written;
-      this.lastBytesWritten.set(client.sessionId, written);
+      const last = this.lastBytesWritten.get(client.sessionId);
+      // A reconnected client's new socket counts from zero, all of it since the last sample: measured
+      // against the old socket's count, the rate went negative (and Prometheus refuses a counter decrease).
+      const previous = last === undefined ? written : last.socket === socket ? last.written : 0;
+      this.lastBytesWritten.set(client.sessionId, { socket, written });
       const rate = (written - previous) / elapsedS;
       bytesOutPerS += rate;
       perClient.push({

@@ -45,6 +45,11 @@ export interface Health {
   load: number;
 }
 
+/** GET /readyz: whether this process should be sent new matchmaking traffic, and why not. */
+export type Readiness =
+  | { status: "ready" }
+  | { status: "starting" | "draining" | "redis_down"; reason: string };
+
 export interface App {
   server: Server;
   /** Undefined with METRICS=off. */
@@ -54,6 +59,7 @@ export interface App {
   /** Stops taking rooms, lets rooms finish (up to DRAIN_TIMEOUT_S), then shuts the server down. */
   drain(abort?: Promise<void>): Promise<void>;
   health(): Health;
+  readiness(): Readiness;
   /** Turns metrics and monitoring samples on or off at run time (benchmarks compare both). */
   setMonitoring(isOn: boolean): void;
   /** Microseconds spent in the once-a-second monitoring samples so far. */
@@ -91,7 +97,7 @@ async function setGameRoomsLocked(isLocked: boolean): Promise<void> {
 export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   const startedAt = performance.now();
   const { logger } = deps;
-  const scaling = createScaling(config.redisUrl, logger);
+  const scaling = createScaling(config.redisUrl, logger, { commandTimeoutMs: config.redisCommandTimeoutMs });
   const address = publicAddressOf(config);
   const load = new ProcessLoad((created) => registry.noteRoomLifecycle(created), () => registry.noteLoadChanged());
   const registry: ProcessRegistry = new ProcessRegistry({
@@ -116,6 +122,15 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   const metricsGuard = new TokenGuard({ ...guardOptions, surface: "metrics", sessionTtlS: 0, tokens: definedOf(config.metricsToken, config.adminToken) });
   const addresses = new ClientAddresses(config.trustedProxies);
   let gate: RequestGate | undefined;
+  let isListening = false;
+  // Only new matchmaking follows readiness: a process's own rooms stay reachable (per-process routes
+  // ignore it), so its players, and reconnections during a drain, still get through.
+  const readiness = (): Readiness => {
+    if (!isListening) return { status: "starting", reason: "the server is still starting" };
+    if (registry.draining) return { status: "draining", reason: "this process is draining: its rooms finish, new ones go elsewhere" };
+    if (scaling.redisHealth() === "down") return { status: "redis_down", reason: "Redis does not answer: matchmaking is refused until it does" };
+    return { status: "ready" };
+  };
   const health = (): Health => {
     const own = registry.ownRecord();
     return {
@@ -176,6 +191,14 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       app.get("/healthz", (_req, res) => {
         res.json(health());
       });
+      // Answering at all is the liveness signal: the event loop turned.
+      app.get("/livez", (_req, res) => {
+        res.json({ status: "ok" });
+      });
+      app.get("/readyz", (_req, res) => {
+        const state = readiness();
+        res.status(state.status === "ready" ? 200 : 503).json(state);
+      });
       // On the public port only behind a token: without one they live on the admin listener alone.
       if (metricsGuard.isTokenRequired) app.get("/metrics", metricsGuard.middleware, serveMetrics);
       if (adminGuard.isTokenRequired) app.use(operatorRoutes());
@@ -186,7 +209,8 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       app.use(jsonErrors(logger));
     },
   });
-  refuseMatchmakingWhileRedisDown(scaling);
+  // Bounds a matchmaking call Redis stopped answering midway; generous next to a normal one (tens of ms).
+  refuseMatchmakingWhileRedisDown(scaling, Math.max(10_000, 5 * config.redisCommandTimeoutMs));
   scaling.onRecovered(() => {
     // Redis may have restarted empty: put this process's listings and record back.
     void matchMaker.restoreMissingRoomCaches().catch((err) => logger.warn({ event: "restore_listings_failed", err }, "could not restore listings"));
@@ -219,6 +243,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     server,
     metrics,
     health,
+    readiness,
     setMonitoring(isOn) {
       if (metrics !== undefined) metrics.isEnabled = isOn;
       monitor.isSampling = isOn;
@@ -241,6 +266,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       registry.start();
       await registry.publishNow();
       await monitor.start();
+      isListening = true;
     },
     async drain(abort = new Promise<void>(() => undefined)) {
       await drain({
@@ -249,6 +275,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
           adminServer.close();
           adminServer.closeAllConnections();
           await monitor.stop();
+          scaling.stop();
         },
       });
     },

@@ -6,11 +6,11 @@ describe("loadConfig", () => {
     expect(loadConfig({})).toEqual({
       port: 2567, host: "0.0.0.0", tickHz: 30, patchHz: 20, arenaMaxClients: 64,
       viewRadiusUnits: 40, reconnectGraceS: 10, maxRewindMs: 250, logLevel: "info",
-      redisUrl: undefined, publicAddress: undefined, drainTimeoutS: 30, staleProcessS: 6, adminToken: undefined,
+      redisUrl: undefined, publicAddress: undefined, instance: undefined, redisCommandTimeoutMs: 2_000, drainTimeoutS: 30, staleProcessS: 6, adminToken: undefined,
       metricsToken: undefined, isMetricsEnabled: true, isClientSourceMapsEnabled: false, maxClientBufferBytes: 1_048_576, maxMessagesPerSecond: 90,
       maxRoomsPerProcess: 500, maxClientsPerProcess: 5_000, joinSecret: undefined,
       trustedProxies: [], maxJoinsPerAddressPerMin: 120, maxRoomsPerAddressPerMin: 20, rateLimitExempt: [],
-      seatReservationS: 8, allowedModes: [], adminPort: 2667, adminSessionTtlS: 28_800,
+      seatReservationS: 8, allowedModes: [], adminPort: 2667, adminSessionTtlS: 28_800, isAgonesEnabled: false,
     });
   });
 
@@ -79,12 +79,48 @@ describe("loadConfig", () => {
     ["SEAT_RESERVATION_S", "120", "SEAT_RESERVATION_S=\"120\" is invalid: expected an integer from 2 to 60"],
     ["MODES", "ffa,Capture The Flag", "MODES=\"ffa,Capture The Flag\" is invalid: expected comma-separated modes of 1-24 a-z, 0-9 and -"],
     ["ADMIN_PORT", "-1", "ADMIN_PORT=\"-1\" is invalid: expected an integer from 0 to 65535"],
+    ["REDIS_COMMAND_TIMEOUT_MS", "50", "REDIS_COMMAND_TIMEOUT_MS=\"50\" is invalid: expected an integer from 100 to 60000"],
+    ["NODE_APP_INSTANCE", "x", "NODE_APP_INSTANCE=\"x\" is invalid: expected an integer from 0 to 4096"],
+    ["PUBLIC_ADDRESS", "games.example.com/{pod}", "PUBLIC_ADDRESS=\"games.example.com/{pod}\" is invalid: unknown placeholder {pod} (expected {instance}, {index}, {hostname} or {port})"],
     ["ADMIN_SESSION_TTL_S", "1", "ADMIN_SESSION_TTL_S=\"1\" is invalid: expected an integer from 5 to 604800"],
+    ["AGONES_SDK", "yes", "AGONES_SDK=\"yes\" is invalid: expected 1, 0, on, off, true or false"],
   ])("%s=%s is refused with a message naming it", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
   });
 
+  it.each([["1", true], ["ON", true], ["true", true], ["0", false], ["off", false], ["False", false], ["", false]])("AGONES_SDK=%s is read as %s", (value, isOn) => {
+    expect(loadConfig({ AGONES_SDK: value }).isAgonesEnabled).toBe(isOn);
+  });
+
   it.each(["games.example.com:1", "10.0.0.5:65535/p2", "games.example.com/p1"])("PUBLIC_ADDRESS=%s is accepted", (address) => {
     expect(loadConfig({ PUBLIC_ADDRESS: address }).publicAddress).toBe(address);
+  });
+
+  describe("one setting for a whole fleet", () => {
+    const laptop = { hostname: "laptop" };
+
+    it("offsets the ports by PM2's NODE_APP_INSTANCE and fills {index}, {instance} and {port}", () => {
+      const config = loadConfig({ NODE_APP_INSTANCE: "2", PORT: "3000", PUBLIC_ADDRESS: "games.example.com/p{index}/i{instance}" }, laptop);
+      expect(config).toMatchObject({ instance: 2, port: 3002, adminPort: 3102, publicAddress: "games.example.com/p3/i2" });
+      expect(loadConfig({ NODE_APP_INSTANCE: "1", PORT: "3000", ADMIN_PORT: "4000", PUBLIC_ADDRESS: "10.0.0.5:{port}" }, laptop))
+        .toMatchObject({ port: 3001, adminPort: 4001, publicAddress: "10.0.0.5:3001" });
+      // Port 0 (any free port) stays 0 for every instance.
+      expect(loadConfig({ NODE_APP_INSTANCE: "1", PORT: "0" }, laptop)).toMatchObject({ port: 0, adminPort: 0 });
+    });
+
+    it("takes a StatefulSet pod's ordinal from its hostname when PM2 gives none", () => {
+      expect(loadConfig({ PUBLIC_ADDRESS: "games.example.com/p{index}" }, { hostname: "gameserver-0" }).publicAddress).toBe("games.example.com/p1");
+      expect(loadConfig({ PUBLIC_ADDRESS: "{hostname}.gameserver-pods:2567" }, { hostname: "gameserver-12" }).publicAddress).toBe("gameserver-12.gameserver-pods:2567");
+      // Without either, the port is not offset and {instance} cannot be filled.
+      expect(loadConfig({ PORT: "3000" }, { hostname: "gameserver-4" }).port).toBe(3000);
+      expect(() => loadConfig({ PUBLIC_ADDRESS: "games.example.com/p{instance}" }, laptop)).toThrow(new ConfigError(
+        "PUBLIC_ADDRESS=\"games.example.com/p{instance}\" is invalid: {instance} needs NODE_APP_INSTANCE or a hostname ending in -N (a StatefulSet pod), and this process has neither"));
+    });
+
+    it("checks the address after filling it in, and shows both", () => {
+      expect(() => loadConfig({ PUBLIC_ADDRESS: "{hostname}/p1" }, { hostname: "bad_host!" })).toThrow(new ConfigError(
+        "PUBLIC_ADDRESS=\"{hostname}/p1\" (\"bad_host!/p1\") is invalid: expected host:port or host/path (no scheme)"));
+      expect(() => loadConfig({ NODE_APP_INSTANCE: "10", PORT: "65530" }, laptop)).toThrow(new ConfigError("PORT=65530 plus NODE_APP_INSTANCE=10 is past 65535"));
+    });
   });
 });

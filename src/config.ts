@@ -1,4 +1,5 @@
 /** Process configuration: parsed once from the environment by `loadConfig`. */
+import { hostname as machineHostname } from "node:os";
 import { parseAddressList, type AddressRange } from "./clientAddress.ts";
 import { MODE_PATTERN } from "../rooms/joinOptions.ts";
 import { redactUrl } from "./redact.ts";
@@ -26,6 +27,10 @@ export interface Config {
   redisUrl: string | undefined;
   /** Where clients reach this process (host:port or host/path); derived from HOST and PORT when unset. */
   publicAddress: string | undefined;
+  /** This process's number among its siblings (PM2's NODE_APP_INSTANCE); ports are offset by it. */
+  instance: number | undefined;
+  /** A Redis command (or the watchdog's PING) unanswered this long marks Redis down. */
+  redisCommandTimeoutMs: number;
   /** How long a draining process waits for its rooms to empty before closing them. */
   drainTimeoutS: number;
   /** A process silent this long is considered dead: placement skips it and its listings go. */
@@ -64,6 +69,8 @@ export interface Config {
   adminPort: number;
   /** How long a panel login lasts. */
   adminSessionTtlS: number;
+  /** AGONES_SDK: run the GameServer lifecycle through the Agones SDK sidecar (src/agones/AgonesLifecycle.ts). */
+  isAgonesEnabled: boolean;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -91,6 +98,16 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
     throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected one of ${allowed.join(", ")}`);
   }
   return value as T;
+}
+
+/** A switch: 1, on or true; 0, off or false (any case). */
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = raw.trim().toLowerCase();
+  if (value === "1" || value === "on" || value === "true") return true;
+  if (value === "0" || value === "off" || value === "false") return false;
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected 1, 0, on, off, true or false`);
 }
 
 function hostname(env: Env, name: string, fallback: string): string {
@@ -123,12 +140,40 @@ function redisUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
-/** host[:port][/path], no scheme; a port, when given, from 1 to 65535. */
-function publicAddress(env: Env, name: string): string | undefined {
-  const raw = optionalMatching(env, name, /^[A-Za-z0-9.\-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-\/]*)?$/, "host:port or host/path (no scheme)");
-  const port = raw?.match(/^[^:\/]+:(\d+)/)?.[1];
+const PUBLIC_ADDRESS_PATTERN = /^[A-Za-z0-9.\-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-\/]*)?$/;
+
+/** What a PUBLIC_ADDRESS placeholder can be filled from. */
+interface AddressFacts {
+  port: number;
+  hostname: string;
+  /** NODE_APP_INSTANCE, else the ordinal ending the hostname (a StatefulSet pod: `gameserver-2`). */
+  instance: number | undefined;
+}
+
+/**
+ * host[:port][/path], no scheme; a port, when given, from 1 to 65535. Placeholders give each process
+ * of a fleet its own address from one setting: {instance} (0-based), {index} (instance + 1, like
+ * nginx's /pN/ routes), {hostname} and {port}.
+ */
+function publicAddress(env: Env, name: string, facts: AddressFacts): string | undefined {
+  const template = env[name];
+  if (template === undefined || template.trim() === "") return undefined;
+  const raw = template.replace(/\{(\w*)\}/g, (placeholder, key: string) => {
+    if (key === "hostname") return facts.hostname;
+    if (key === "port") return String(facts.port);
+    if (key !== "instance" && key !== "index") {
+      throw new ConfigError(`${name}=${JSON.stringify(template)} is invalid: unknown placeholder ${placeholder} (expected {instance}, {index}, {hostname} or {port})`);
+    }
+    if (facts.instance === undefined) {
+      throw new ConfigError(`${name}=${JSON.stringify(template)} is invalid: ${placeholder} needs NODE_APP_INSTANCE or a hostname ending in -N (a StatefulSet pod), and this process has neither`);
+    }
+    return String(key === "index" ? facts.instance + 1 : facts.instance);
+  });
+  const shown = raw === template ? JSON.stringify(raw) : `${JSON.stringify(template)} (${JSON.stringify(raw)})`;
+  if (!PUBLIC_ADDRESS_PATTERN.test(raw)) throw new ConfigError(`${name}=${shown} is invalid: expected host:port or host/path (no scheme)`);
+  const port = raw.match(/^[^:\/]+:(\d+)/)?.[1];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
-    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected a port from 1 to 65535 after the host`);
+    throw new ConfigError(`${name}=${shown} is invalid: expected a port from 1 to 65535 after the host`);
   }
   return raw;
 }
@@ -158,10 +203,23 @@ function defaultAdminPort(port: number): number {
   return port === 0 || port + 100 > 65535 ? 0 : port + 100;
 }
 
-/** Parses and validates the environment. Throws `ConfigError` on the first bad value. */
-export function loadConfig(env: Env): Readonly<Config> {
+/** Adds PM2's instance offset to a configured port (0, any free port, stays 0). */
+function offsetPort(name: string, port: number, instance: number | undefined): number {
+  if (instance === undefined || port === 0) return port;
+  if (port + instance > 65535) throw new ConfigError(`${name}=${port} plus NODE_APP_INSTANCE=${instance} is past 65535`);
+  return port + instance;
+}
+
+/**
+ * Parses and validates the environment. Throws `ConfigError` on the first bad value.
+ * `machine.hostname` fills PUBLIC_ADDRESS's {hostname} and, for a StatefulSet pod, its {instance}.
+ */
+export function loadConfig(env: Env, machine: { hostname: string } = { hostname: machineHostname() }): Readonly<Config> {
   const tickHz = integer(env, "TICK_HZ", 30, 1, 120);
-  const port = integer(env, "PORT", 2567, 0, 65535);
+  // PM2 fork mode runs N copies of one command line: NODE_APP_INSTANCE (0..N-1) gives each its own ports.
+  const instance = env.NODE_APP_INSTANCE === undefined || env.NODE_APP_INSTANCE.trim() === "" ? undefined : integer(env, "NODE_APP_INSTANCE", 0, 0, 4_096);
+  const port = offsetPort("PORT", integer(env, "PORT", 2567, 0, 65535), instance);
+  const ordinal = /-(\d{1,4})$/.exec(machine.hostname)?.[1];
   const config: Config = {
     port,
     host: hostname(env, "HOST", "0.0.0.0"),
@@ -173,7 +231,9 @@ export function loadConfig(env: Env): Readonly<Config> {
     maxRewindMs: integer(env, "MAX_REWIND_MS", 250, 0, 1000),
     logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),
     redisUrl: redisUrl(env, "REDIS_URL"),
-    publicAddress: publicAddress(env, "PUBLIC_ADDRESS"),
+    publicAddress: publicAddress(env, "PUBLIC_ADDRESS", { port, hostname: machine.hostname, instance: instance ?? (ordinal === undefined ? undefined : Number(ordinal)) }),
+    instance,
+    redisCommandTimeoutMs: integer(env, "REDIS_COMMAND_TIMEOUT_MS", 2_000, 100, 60_000),
     drainTimeoutS: integer(env, "DRAIN_TIMEOUT_S", 30, 0, 3600),
     staleProcessS: integer(env, "STALE_PROCESS_S", 6, 4, 10),
     adminToken: optionalMatching(env, "ADMIN_TOKEN", /^\S{16,}$/, "at least 16 non-space characters"),
@@ -191,8 +251,9 @@ export function loadConfig(env: Env): Readonly<Config> {
     rateLimitExempt: addressList(env, "RATE_LIMIT_EXEMPT"),
     seatReservationS: integer(env, "SEAT_RESERVATION_S", 8, 2, 60),
     allowedModes: modeList(env, "MODES"),
-    adminPort: integer(env, "ADMIN_PORT", defaultAdminPort(port), 0, 65535),
+    adminPort: env.ADMIN_PORT === undefined || env.ADMIN_PORT.trim() === "" ? defaultAdminPort(port) : offsetPort("ADMIN_PORT", integer(env, "ADMIN_PORT", 0, 0, 65535), instance),
     adminSessionTtlS: integer(env, "ADMIN_SESSION_TTL_S", 28_800, 5, 604_800),
+    isAgonesEnabled: flag(env, "AGONES_SDK", false),
   };
   return Object.freeze(config);
 }

@@ -1,3 +1,4 @@
+import { AgonesLifecycle } from "./agones/AgonesLifecycle.ts";
 import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
@@ -11,7 +12,8 @@ try {
   process.exit(2);
 }
 
-const logger = createLogger(config.logLevel);
+// Under PM2 all instances share one log file: each line names its instance.
+const logger = config.instance === undefined ? createLogger(config.logLevel) : createLogger(config.logLevel).child({ instance: config.instance });
 
 // Room handlers are contained by each room's onUncaughtException; anything
 // reaching here escaped every room. A rejection is logged and the process goes
@@ -24,7 +26,9 @@ process.on("uncaughtException", (error) => {
   process.exit(1);
 });
 
-const app = buildApp(config, { logger });
+// Agones (AGONES_SDK=1): the GameServer lifecycle, and the public address when PUBLIC_ADDRESS is unset.
+const agones = config.isAgonesEnabled ? await AgonesLifecycle.start(config, logger) : undefined;
+const app = buildApp(agones?.config ?? config, { logger, telemetry: agones?.telemetry });
 
 // First SIGTERM/SIGINT drains (rooms finish, up to DRAIN_TIMEOUT_S); a second one cuts the drain short.
 let insist: () => void = () => undefined;
@@ -40,6 +44,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ event: "shutdown", signal }, "shutting down");
   try {
     await app.drain(insisted);
+    await agones?.shutdown();
   } catch (error) {
     logger.error({ event: "drain_failed", err: error }, "drain failed");
     process.exit(1);
@@ -62,3 +67,4 @@ logger.info({
   // Panel, admin API and metrics: always here; on the public port too only behind ADMIN_TOKEN / METRICS_TOKEN.
   adminUrl: `http://${app.adminAddress()}`,
 }, `listening on http://${config.host}:${config.port}`);
+agones?.onListening(app);

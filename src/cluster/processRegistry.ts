@@ -60,6 +60,8 @@ export class ProcessRegistry {
   private publishQueued = false;
   private isSweeping = false;
   private areRoomsLockedForCapacity = false;
+  /** Set by stop(): rooms closing after it (a drain's last ones) must not publish the record back. */
+  private isStopped = false;
 
   constructor(options: ProcessRegistryOptions) {
     this.options = options;
@@ -89,7 +91,7 @@ export class ProcessRegistry {
   /** A game room was created or disposed here: publish soon, batching a burst into one write. */
   noteRoomLifecycle(created: boolean): void {
     this.localGameRooms += created ? 1 : -1;
-    if (!created && this.options.isPresenceUp()) {
+    if (!created && !this.isStopped && this.options.isPresenceUp()) {
       void Promise.resolve(this.options.presence().hincrby(PLACED_ROOMS_KEY, this.options.processId(), -1)).catch(() => undefined);
     }
     this.noteLoadChanged();
@@ -159,14 +161,16 @@ export class ProcessRegistry {
    * It also checks the shared room count for drift.
    */
   async publishNow(isPeriodic = false): Promise<void> {
-    if (!this.options.isPresenceUp()) return;
+    if (this.isStopped || !this.options.isPresenceUp()) return;
     const presence = this.options.presence();
     const processId = this.options.processId();
     if (isPeriodic) this.lastBusyPct = this.options.load.takeBusyPct();
     try {
       await presence.hset(PROCESSES_KEY, processId, JSON.stringify(this.ownRecord()));
+      // The hset went out before a stop() that came meanwhile (same connection, in order); nothing after it may.
+      if (this.isStopped) return;
       await presence.setex(aliveKey(processId), "1", this.heartbeatTtlS);
-      if (isPeriodic) await this.correctPlacedCount(presence, processId);
+      if (isPeriodic && !this.isStopped) await this.correctPlacedCount(presence, processId);
     } catch (error) {
       this.options.logger.warn({ event: "process_publish_failed", err: error }, "could not publish process record");
     }
@@ -246,6 +250,7 @@ export class ProcessRegistry {
 
   /** Stops publishing and removes this process's record, count and heartbeat. */
   async stop(): Promise<void> {
+    this.isStopped = true;
     clearInterval(this.timer);
     if (!this.options.isPresenceUp()) return;
     const presence = this.options.presence();

@@ -17,17 +17,39 @@ export interface Scaling {
   ready(timeoutMs: number): Promise<void>;
   /** Runs `listener` each time Redis comes back after an outage. */
   onRecovered(listener: () => void): void;
+  /** Stops watching the connections (before shutdown closes them). */
+  stop(): void;
 }
 
 // Reconnect within a second of Redis coming back, however long it was away.
-const REDIS_OPTIONS: RedisOptions = { retryStrategy: (attempt) => Math.min(attempt * 100, 1_000) };
+const RECONNECT_DELAY_MAX_MS = 1_000;
+const WATCHDOG_INTERVAL_MS = 1_000;
+
+export interface ScalingOptions {
+  /** A command, or the watchdog's PING, unanswered this long fails and marks Redis down. */
+  commandTimeoutMs: number;
+}
+
+/** One Redis connection as the watchdog sees it. */
+interface Watched {
+  client: Redis;
+  isAnswering: boolean;
+  isPinging: boolean;
+  /** When the current silence began (a PING went unanswered), or undefined while answering. */
+  silentSince: number | undefined;
+}
 
 /**
  * The one place that decides how processes share matchmaking: Redis presence
  * and driver when `redisUrl` is set, the embedded default otherwise. Rooms
  * never see the difference.
+ *
+ * A Redis that closes its socket is noticed at once. A cut link closes nothing:
+ * commands would wait on TCP for minutes. So every command has a deadline, a
+ * watchdog PINGs each connection once a second and marks Redis down when one
+ * does not answer in time, and a connection silent for long is redialled.
  */
-export function createScaling(redisUrl: string | undefined, logger: Logger): Scaling {
+export function createScaling(redisUrl: string | undefined, logger: Logger, { commandTimeoutMs }: ScalingOptions): Scaling {
   if (redisUrl === undefined) {
     return {
       presence: undefined,
@@ -35,32 +57,91 @@ export function createScaling(redisUrl: string | undefined, logger: Logger): Sca
       redisHealth: () => "embedded",
       ready: async () => undefined,
       onRecovered: () => undefined,
+      stop: () => undefined,
     };
   }
 
-  const presenceClient = new Redis(redisUrl, REDIS_OPTIONS);
-  const driverClient = new Redis(redisUrl, REDIS_OPTIONS);
-  const clients = [presenceClient, driverClient];
-  const isUp = () => clients.every((c) => c.status === "ready");
+  const options: RedisOptions = {
+    retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_DELAY_MAX_MS),
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: Math.max(2 * commandTimeoutMs, 2_000),
+  };
+  // TCP retransmits into a cut link with growing gaps; a fresh connection recovers as soon as the link does.
+  const redialAfterMs = Math.max(5 * commandTimeoutMs, 10_000);
+  const presenceClient = new Redis(redisUrl, options);
+  const driverClient = new Redis(redisUrl, options);
+  const presence = new RedisPresence(presenceClient);
+  // Core persists its room counts with `presence.hset` from a timer and never catches the promise:
+  // each timed-out write would surface as an unhandled rejection. Marked handled here; callers that
+  // await the promise still see the rejection.
+  const hset = presence.hset.bind(presence);
+  presence.hset = (...args: Parameters<typeof hset>) => {
+    const written = hset(...args);
+    written.catch(() => undefined);
+    return written;
+  };
+  // The presence's subscriber connection carries every cross-process message: it is watched too.
+  const subscriberClient = (presence as unknown as { sub: Redis }).sub;
+  const watched: Watched[] = [presenceClient, driverClient, subscriberClient].map((client) => ({ client, isAnswering: true, isPinging: false, silentSince: undefined }));
+  const isUp = () => watched.every((w) => w.client.status === "ready" && w.isAnswering);
   const recoveryListeners: (() => void)[] = [];
-  let wasDown = false;
-  for (const client of clients) {
-    client.on("error", () => undefined); // ioredis reports every failed reconnect; the state changes below say it once
-    client.on("close", () => {
-      if (!wasDown) logger.error({ event: "redis_down" }, "lost the connection to Redis");
-      wasDown = true;
+  // Undefined until ready(): the first connection is not a recovery.
+  let wasUp: boolean | undefined;
+  let downReason = "";
+
+  const refresh = () => {
+    const up = isUp();
+    if (wasUp === undefined || up === wasUp) return;
+    wasUp = up;
+    if (!up) {
+      logger.error({ event: "redis_down", reason: downReason }, `lost Redis: ${downReason}`);
+      return;
+    }
+    logger.info({ event: "redis_recovered" }, "Redis is back");
+    for (const listener of recoveryListeners) listener();
+  };
+
+  for (const w of watched) {
+    w.client.on("error", () => undefined); // ioredis reports every failed reconnect; refresh() says it once
+    w.client.on("close", () => {
+      downReason = "the connection closed";
+      refresh();
     });
-    client.on("ready", () => {
-      if (!wasDown || !isUp()) return;
-      wasDown = false;
-      logger.info({ event: "redis_recovered" }, "Redis is back");
-      for (const listener of recoveryListeners) listener();
+    w.client.on("ready", () => {
+      w.isAnswering = true;
+      w.silentSince = undefined;
+      refresh();
     });
   }
 
+  const ping = async (w: Watched) => {
+    w.isPinging = true;
+    try {
+      await w.client.ping();
+      w.isAnswering = true;
+      w.silentSince = undefined;
+    } catch {
+      w.isAnswering = false;
+      w.silentSince ??= Date.now();
+      downReason = `no answer within ${commandTimeoutMs} ms (REDIS_COMMAND_TIMEOUT_MS)`;
+      if (Date.now() - w.silentSince >= redialAfterMs) {
+        logger.warn({ event: "redis_redial", silentMs: Date.now() - w.silentSince }, "Redis connection silent: redialling");
+        w.silentSince = undefined;
+        w.client.disconnect(true);
+      }
+    } finally {
+      w.isPinging = false;
+      refresh();
+    }
+  };
+  const watchdog = setInterval(() => {
+    for (const w of watched) if (w.client.status === "ready" && !w.isPinging) void ping(w);
+  }, WATCHDOG_INTERVAL_MS);
+  watchdog.unref();
+
   return {
-    presence: new RedisPresence(presenceClient),
-    driver: new RedisDriver(driverClient),
+    presence,
+    driver: forgetFailedListingReads(new RedisDriver(driverClient)),
     redisHealth: () => (isUp() ? "ok" : "down"),
     async ready(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
@@ -70,25 +151,74 @@ export function createScaling(redisUrl: string | undefined, logger: Logger): Sca
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      wasDown = false;
+      wasUp = true;
     },
     onRecovered: (listener) => recoveryListeners.push(listener),
+    stop: () => clearInterval(watchdog),
   };
+}
+
+/** The private read sharing of RedisDriver 0.18.3 (`getRooms`), as patched below. */
+interface SharedListingReads {
+  _concurrentRoomCacheRequest?: Promise<unknown>;
+  _roomCacheRequestByName: Record<string, Promise<unknown> | undefined>;
+  getRooms(roomName?: string): Promise<unknown>;
+}
+
+/**
+ * RedisDriver shares one in-flight read of the listings among concurrent
+ * matchmaking calls, and forgets it only when it succeeds: one failed read (a
+ * command timeout) was handed to every later call, and matchmaking answered
+ * 503 forever after Redis came back. This forgets a failed read too.
+ */
+function forgetFailedListingReads(driver: RedisDriver): RedisDriver {
+  const shared = driver as unknown as SharedListingReads;
+  const getRooms = shared.getRooms.bind(driver);
+  shared.getRooms = (roomName) => {
+    const read = getRooms(roomName);
+    const key = String(roomName);
+    const sharedRead = shared._concurrentRoomCacheRequest;
+    return read.catch((error: unknown) => {
+      // Only if still the failed one: a caller may already have started a fresh read.
+      if (shared._roomCacheRequestByName[key] === read) delete shared._roomCacheRequestByName[key];
+      if (shared._concurrentRoomCacheRequest === sharedRead) shared._concurrentRoomCacheRequest = undefined;
+      throw error;
+    });
+  };
+  return driver;
 }
 
 /**
  * Matchmaking needs the shared listings: while Redis is down, answer every
  * matchmaking call with a clear 503 instead of letting it hang on a queued
- * command. Colyseus routes /matchmake before any express middleware, so the
- * gate wraps its controller, the one entry point of those requests.
+ * command; a call that Redis stops answering midway fails the same way once its
+ * command times out, or at `deadlineMs` at the latest (a command that fails inside
+ * some of core's own promise chains leaves the call pending forever otherwise).
+ * Colyseus routes /matchmake before any express middleware, so the gate wraps
+ * its controller, the one entry point of those requests.
  */
-export function refuseMatchmakingWhileRedisDown(scaling: Scaling): void {
+export function refuseMatchmakingWhileRedisDown(scaling: Scaling, deadlineMs: number): void {
   const controller = matchMaker.controller;
   const invoke = controller.invokeMethod.bind(controller);
+  const unavailable = () => new ServerError(503, "matchmaking is unavailable: the server lost its connection to Redis; retry shortly");
   controller.invokeMethod = async (...args: Parameters<typeof invoke>) => {
-    if (scaling.redisHealth() === "down") {
-      throw new ServerError(503, "matchmaking is unavailable: the server lost its connection to Redis; retry shortly");
+    if (scaling.redisHealth() === "down") throw unavailable();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(scaling.redisHealth() === "down" ? unavailable() : new ServerError(503, "matchmaking timed out; retry shortly")), deadlineMs);
+    });
+    try {
+      return await Promise.race([invoke(...args), deadline]);
+    } catch (error) {
+      if (isRedisTimeout(error) || scaling.redisHealth() === "down") throw unavailable();
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
-    return invoke(...args);
   };
+}
+
+/** ioredis' command timeout, as Colyseus' controller re-throws it (a ServerError with the same message). */
+function isRedisTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === "Command timed out";
 }

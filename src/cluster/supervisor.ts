@@ -1,5 +1,5 @@
 /**
- * `npm run cluster -- [--workers N] [--public-address PATTERN]`
+ * `npm run cluster -- [--workers N] [--public-address PATTERN]` (PATTERN: {index}, {instance}, {port}, {hostname})
  *
  * Runs N server processes on consecutive ports from PORT (default 2567), all
  * sharing REDIS_URL (default redis://127.0.0.1:6379). Restarts a worker that
@@ -49,8 +49,8 @@ try {
 if (config.port + workerCount - 1 > 65535) fail(`PORT=${config.port} leaves no room for ${workerCount} consecutive ports`);
 if (config.adminPort + workerCount - 1 > 65535) fail(`ADMIN_PORT=${config.adminPort} leaves no room for ${workerCount} consecutive ports`);
 const addressPattern = args["public-address"];
-if (addressPattern !== undefined && !addressPattern.includes("{index}") && !addressPattern.includes("{port}")) {
-  fail("--public-address needs {index} or {port} so each worker gets its own address");
+if (addressPattern !== undefined && !["{index}", "{instance}", "{port}"].some((p) => addressPattern.includes(p))) {
+  fail("--public-address needs {index}, {instance} or {port} so each worker gets its own address");
 }
 
 const logger = createLogger(config.logLevel);
@@ -72,7 +72,8 @@ const workers: Worker[] = Array.from({ length: workerCount }, (_, index) => ({
 }));
 
 function start(worker: Worker): void {
-  const publicAddress = addressPattern?.replaceAll("{index}", String(worker.index + 1)).replaceAll("{port}", String(worker.port));
+  // The placeholders PUBLIC_ADDRESS takes under PM2 (src/config.ts), filled per worker here.
+  const publicAddress = addressPattern?.replaceAll("{index}", String(worker.index + 1)).replaceAll("{instance}", String(worker.index)).replaceAll("{port}", String(worker.port));
   const child = spawn(process.execPath, [ENTRY], {
     env: { ...env, PORT: String(worker.port), ADMIN_PORT: String(worker.adminPort), ...(publicAddress === undefined ? {} : { PUBLIC_ADDRESS: publicAddress }) },
     stdio: ["ignore", "inherit", "inherit"],

@@ -21,6 +21,12 @@ export interface NginxRendering {
   processes: string[];
   /** Directory for every `# @state` path (pid, logs, temp files). */
   stateDir: string;
+  /**
+   * host:port the shared `gameserver` upstream (matchmaking, health, web client) points at instead
+   * of every process: a load balancer that follows readiness, such as a Kubernetes Service. The
+   * per-process `/pN/` routes still name each process.
+   */
+  sharedUpstream?: string;
 }
 
 /**
@@ -28,7 +34,7 @@ export interface NginxRendering {
  * other line is kept byte for byte. Throws when the template cannot express the request
  * (more processes than it lists) or a marker is missing, so a drifting template fails loudly.
  */
-export function renderNginxConfig(template: string, { listen, processes, stateDir }: NginxRendering): string {
+export function renderNginxConfig(template: string, { listen, processes, stateDir, sharedUpstream }: NginxRendering): string {
   const listed = new Set<number>();
   let listens = 0;
   const lines: string[] = [];
@@ -43,8 +49,14 @@ export function renderNginxConfig(template: string, { listen, processes, stateDi
       const n = Number(marker[2]);
       listed.add(n);
       const address = processes[n - 1];
-      // A line of an absent process goes entirely: each is self-contained (a server, an upstream or a location).
-      if (address !== undefined) lines.push(line.replace(/\bserver\s+[^;\s]+;/, `server ${address};`));
+      // A bare `server` line belongs to the shared upstream; with sharedUpstream it is listed once.
+      const isSharedLine = /^\s*server\s/.test(line);
+      if (sharedUpstream !== undefined && isSharedLine) {
+        if (n === 1) lines.push(line.replace(/\bserver\s+[^;\s]+;/, `server ${sharedUpstream};`));
+      } else if (address !== undefined) {
+        // A line of an absent process goes entirely: each is self-contained (a server, an upstream or a location).
+        lines.push(line.replace(/\bserver\s+[^;\s]+;/, `server ${address};`));
+      }
     } else {
       lines.push(line.replace(/(\s)(\/[^;\s]+)/, (_m, space: string, path: string) => `${space}${join(stateDir, basename(path))}`));
     }
@@ -53,6 +65,21 @@ export function renderNginxConfig(template: string, { listen, processes, stateDi
   if (processes.length === 0) throw new Error("render the nginx config with at least one process");
   for (let n = 1; n <= processes.length; n++) {
     if (!listed.has(n)) throw new Error(`the nginx config lists no "# @process ${n}" lines (it routes ${listed.size} processes)`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The template with routes for `count` processes, made the way its header tells operators to:
+ * each `# @process 2` line is copied and renumbered for processes 3..count. Fewer than the
+ * template lists need no slots (renderNginxConfig drops the extra lines).
+ */
+export function withProcessSlots(template: string, count: number): string {
+  const lines: string[] = [];
+  for (const line of template.split("\n")) {
+    lines.push(line);
+    if (!/#\s*@process 2\s*$/.test(line)) continue;
+    for (let n = 3; n <= count; n++) lines.push(line.replace(/([_/])p2\b/g, `$1p${n}`).replace(/@process 2\s*$/, `@process ${n}`));
   }
   return lines.join("\n");
 }
