@@ -99,7 +99,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.targetView = rewindTargetView(rewind, (id) => this.state.players.get(id), () => this.clock.elapsedTime);
     this.messaging = new PlayerMessaging(
       this.presence, this.roomName, this.roomId, (sessionId) => this.clients.getById(sessionId), (type, message) => this.broadcast(type, message));
-    void this.messaging.start();
+    // A Redis that stops answering fails these: the room plays on, without cross-process messages until it answers.
+    this.messaging.start().catch((err: unknown) => this.log.warn({ event: "messaging_subscribe_failed", err }, "could not subscribe to the room's message channels"));
     this.sessions = new PlayerSessions(this.presence, this.log, (sessionId) => this.closeReplaced(sessionId));
     this.setFixedTimestep(() => this.step(), this.settings.tickHz);
     this.settings.telemetry.onRoomCreated?.(this.roomId, this.roomName);
@@ -125,7 +126,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     client.view = new StateView();
     client.view.add(wire, OWNER_VIEW_TAG);
     this.interest.update(client.sessionId, client.view, this.world, (e) => this.wireOf(e));
-    void this.messaging.addPlayer(playerId, client.sessionId);
+    this.messaging.addPlayer(playerId, client.sessionId).catch((err: unknown) => this.log.warn({ event: "messaging_subscribe_failed", err, sessionId: client.sessionId }, "could not subscribe to the player's message channel"));
     // One session per signed-in player; an anonymous player's id is its session, never shared.
     if (identity !== undefined) void this.sessions.add(playerId, client.sessionId);
     this.stats.watch(client);

@@ -94,7 +94,7 @@ export class PlayerMessaging {
     if (held.sessions.size > 0) return;
     this.players.delete(playerId);
     this.sendChains.delete(playerId);
-    this.presence.unsubscribe(playerChannel(playerId), held.onMessage);
+    quietly(this.presence.unsubscribe(playerChannel(playerId), held.onMessage));
   }
 
   /**
@@ -125,18 +125,19 @@ export class PlayerMessaging {
     }
   }
 
+  /** Best effort: with Redis unreachable the event is lost, the game goes on. */
   publishRoomTypeEvent(event: RoomTypeEvent): void {
-    void this.presence.publish(roomTypeChannel(this.roomName), event);
+    quietly(this.presence.publish(roomTypeChannel(this.roomName), event));
   }
 
   stop(): void {
-    for (const [playerId, held] of this.players) this.presence.unsubscribe(playerChannel(playerId), held.onMessage);
+    for (const [playerId, held] of this.players) quietly(this.presence.unsubscribe(playerChannel(playerId), held.onMessage));
     this.players.clear();
     this.sendChains.clear();
     for (const requestId of [...this.pendingAcks.keys()]) this.settle(requestId, NOT_ONLINE);
-    this.presence.unsubscribe(ANNOUNCEMENT_CHANNEL, this.onAnnouncement);
-    this.presence.unsubscribe(roomTypeChannel(this.roomName), this.onRoomTypeEvent);
-    this.presence.unsubscribe(this.replyTo, this.onAck);
+    quietly(this.presence.unsubscribe(ANNOUNCEMENT_CHANNEL, this.onAnnouncement));
+    quietly(this.presence.unsubscribe(roomTypeChannel(this.roomName), this.onRoomTypeEvent));
+    quietly(this.presence.unsubscribe(this.replyTo, this.onAck));
   }
 
   private relay(sessions: ReadonlySet<string>, envelope: DirectMessageEnvelope): void {
@@ -150,7 +151,7 @@ export class PlayerMessaging {
     if (!isDelivered) return;
     const ack: DirectMessageAck = { requestId: envelope.requestId };
     // Lost with Redis: the sender then answers "not online" at its timeout.
-    Promise.resolve(this.presence.publish(envelope.replyTo, ack)).catch(() => undefined);
+    quietly(this.presence.publish(envelope.replyTo, ack));
   }
 
   private settle(requestId: string, outcome: DmOutcome): void {
@@ -159,4 +160,9 @@ export class PlayerMessaging {
     this.pendingAcks.delete(requestId);
     resolve(outcome);
   }
+}
+
+/** A presence call whose failure (Redis unreachable) changes nothing for the caller: never an unhandled rejection. */
+function quietly(call: unknown): void {
+  Promise.resolve(call).catch(() => undefined);
 }

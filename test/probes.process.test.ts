@@ -81,6 +81,7 @@ describe("probes and a lost Redis", { timeout: 60_000 }, () => {
     link = await startLinkProxy(redis.port);
     const server = await startServer({ REDIS_URL: `redis://127.0.0.1:${link.port}`, REDIS_COMMAND_TIMEOUT_MS: "500" });
     servers.push(server);
+    await vi.waitFor(async () => expect((await probe(server, "/readyz")).status).toBe(200), { timeout: 10_000, interval: 50 });
     const { room } = await joinThrough(server, { name: "playing" });
     rooms.push(room);
     await vi.waitFor(() => expect(tickOf(room)).toBeGreaterThan(0), { timeout: 5_000 });
@@ -106,6 +107,8 @@ describe("probes and a lost Redis", { timeout: 60_000 }, () => {
     await vi.waitFor(async () => expect((await matchmake()).status).toBe(200), { timeout: 10_000, interval: 200 });
     expect(server.logs.some((l) => l.event === "redis_recovered")).toBe(true);
     expect(room.connection.isOpen).toBe(true);
+    // Every command that timed out failed where it was made: none escaped as an unhandled rejection.
+    expect(server.logs.filter((l) => l.event === "unhandled_rejection")).toEqual([]);
   });
 
   it("a link cut for longer than a TCP retry is redialled, and the fleet's messages flow again", async () => {
@@ -114,6 +117,8 @@ describe("probes and a lost Redis", { timeout: 60_000 }, () => {
     const env = { REDIS_URL: `redis://127.0.0.1:${link.port}`, REDIS_COMMAND_TIMEOUT_MS: "500" };
     const [a, b] = await Promise.all([startServer(env), startServer(env)]);
     servers.push(a!, b!);
+    // Both fully started (/healthz answers a little before start-up ends): the cut comes mid-game, not mid-start.
+    await Promise.all([a!, b!].map((s) => vi.waitFor(async () => expect((await probe(s, "/readyz")).status).toBe(200), { timeout: 10_000, interval: 50 })));
     link.cut();
     await vi.waitFor(() => expect(a!.logs.some((l) => l.event === "redis_redial")).toBe(true), { timeout: 20_000, interval: 200 });
     link.restore();

@@ -71,15 +71,7 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
   const presenceClient = new Redis(redisUrl, options);
   const driverClient = new Redis(redisUrl, options);
   const presence = new RedisPresence(presenceClient);
-  // Core persists its room counts with `presence.hset` from a timer and never catches the promise:
-  // each timed-out write would surface as an unhandled rejection. Marked handled here; callers that
-  // await the promise still see the rejection.
-  const hset = presence.hset.bind(presence);
-  presence.hset = (...args: Parameters<typeof hset>) => {
-    const written = hset(...args);
-    written.catch(() => undefined);
-    return written;
-  };
+  markRejectionsHandled(presence);
   // The presence's subscriber connection carries every cross-process message: it is watched too.
   const subscriberClient = (presence as unknown as { sub: Redis }).sub;
   const watched: Watched[] = [presenceClient, driverClient, subscriberClient].map((client) => ({ client, isAnswering: true, isPinging: false, silentSince: undefined }));
@@ -156,6 +148,25 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
     onRecovered: (listener) => recoveryListeners.push(listener),
     stop: () => clearInterval(watchdog),
   };
+}
+
+/**
+ * Core calls some presence methods and drops the promise (Stats.persist's `hset` from a timer, IPC's
+ * `unsubscribe` after a timed-out request...): with command deadlines, each failure during an outage
+ * surfaced as an unhandled rejection. Every promise the presence returns is marked handled; callers
+ * that await it still see the rejection.
+ */
+function markRejectionsHandled(presence: RedisPresence): void {
+  const methods = presence as unknown as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(RedisPresence.prototype)) {
+    const method = methods[name];
+    if (name === "constructor" || typeof method !== "function") continue;
+    methods[name] = function (this: unknown, ...args: unknown[]) {
+      const result: unknown = method.apply(this, args);
+      if (result instanceof Promise) result.catch(() => undefined);
+      return result;
+    };
+  }
 }
 
 /** The private read sharing of RedisDriver 0.18.3 (`getRooms`), as patched below. */

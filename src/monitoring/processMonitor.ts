@@ -57,7 +57,11 @@ export class ProcessMonitor implements ArenaTelemetry {
 
   async start(): Promise<void> {
     this.eventLoopDelay.enable();
-    await this.options.presence().subscribe(STATS_CHANNEL, this.onSnapshot);
+    // Redis silent at start-up must not stop the process: the presence keeps the subscription it
+    // was asked for and makes it again when its connection comes back.
+    await this.options.presence().subscribe(STATS_CHANNEL, this.onSnapshot).catch((err: unknown) => {
+      this.options.logger.warn({ event: "monitor_subscribe_failed", err }, "could not subscribe to the cluster's stats yet");
+    });
     this.timer = setInterval(() => this.sampleAndPublish(), SAMPLE_INTERVAL_MS);
     this.timer.unref();
     this.sampleAndPublish();
@@ -66,7 +70,7 @@ export class ProcessMonitor implements ArenaTelemetry {
   stop(): void {
     clearInterval(this.timer);
     this.eventLoopDelay.disable();
-    this.options.presence().unsubscribe(STATS_CHANNEL, this.onSnapshot);
+    Promise.resolve(this.options.presence().unsubscribe(STATS_CHANNEL, this.onSnapshot)).catch(() => undefined);
   }
 
   private sampleAndPublish(): void {
