@@ -164,7 +164,8 @@ describe.skipIf(!hasNginx)("PM2: ecosystem.config.cjs behind the committed nginx
     const pidOf = (instance: number) => listed.find((p) => Number(p.pm2_env.NODE_APP_INSTANCE) === instance)!.pid;
     const processIdOf: string[] = [];
     for (let i = 0; i < INSTANCES; i++) {
-      await vi.waitFor(async () => expect((await fetch(`http://127.0.0.1:${port + i}/healthz`)).status).toBe(200), { timeout: 20_000, interval: 100 });
+      // Ready: start-up has ended, the admin listener included (/healthz answers as soon as the game port listens).
+      await vi.waitFor(async () => expect((await fetch(`http://127.0.0.1:${port + i}/readyz`)).status).toBe(200), { timeout: 20_000, interval: 100 });
       const health = await healthAt(`http://127.0.0.1:${port + i}/healthz`);
       expect(health.pid).toBe(pidOf(i));
       processIdOf.push(health.processId);

@@ -52,7 +52,7 @@ export interface RunningServer {
 }
 
 /**
- * Starts a real server process and resolves once it answers /healthz: on a
+ * Starts a real server process and resolves once it is ready (/readyz): on a
  * free port, or on `env.PORT` (to bring a stopped server back where clients expect it).
  */
 export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningServer> {
@@ -67,12 +67,13 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
   });
   const logs: Record<string, unknown>[] = [];
   createInterface({ input: child.stdout! }).on("line", (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
-  // Ready once /healthz answers (whatever LOG_LEVEL hides); bounded by a deadline.
+  // Ready once /readyz says so (whatever LOG_LEVEL hides): start-up has ended, the admin listener
+  // included (/healthz answers a little earlier, as soon as the public port listens). Bounded by a deadline.
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early with ${child.exitCode}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
     } catch {
       // not listening yet
     }
