@@ -8,6 +8,7 @@
 import { Client, Protocol, type Room } from "@colyseus/sdk";
 import { nextRandom } from "../src/sim/rng.ts";
 import type { PlayerInput } from "../rooms/schema/ArenaState.ts";
+import { createTally, tallyPatch, type PatchTally } from "./patchTally.ts";
 
 export interface BenchClientsJob {
   url: string;
@@ -24,6 +25,8 @@ export interface BenchClientsResult {
   patchBytes: number;
   /** Visible entities that moved, or came into view, summed over every client's patches. */
   changedEntities: number;
+  /** The same split: players that moved (by ref-id band and axes), came into view; projectiles that spawned. */
+  tally: PatchTally;
   measuredMs: number;
   /** This process's CPU over the measured window, in % of one core. */
   generatorCpuPct: number;
@@ -48,6 +51,7 @@ async function run(job: BenchClientsJob): Promise<BenchClientsResult> {
   const bots: Bot[] = [];
   let isMeasuring = false;
   const totals = { patches: 0, patchBytes: 0, changedEntities: 0 };
+  const tally = createTally();
 
   for (let i = 0; i < job.players; i++) {
     const room = await sdk.joinOrCreate("arena", { mode: job.mode, name: `bot${i}` });
@@ -60,7 +64,7 @@ async function run(job: BenchClientsJob): Promise<BenchClientsResult> {
       if (!isMeasuring || ((bytes[0] ?? 0) & CODE_MASK) !== PATCH_CODE) return;
       totals.patches++;
       totals.patchBytes += bytes.byteLength;
-      totals.changedEntities += countChanged(bot);
+      totals.changedEntities += countChanged(bot, tally);
     };
     bots.push(bot);
   }
@@ -84,7 +88,7 @@ async function run(job: BenchClientsJob): Promise<BenchClientsResult> {
   }, 1000 / job.tickHz);
 
   await new Promise((r) => setTimeout(r, job.warmupMs));
-  for (const bot of bots) countChanged(bot); // baseline positions
+  for (const bot of bots) countChanged(bot, createTally()); // baseline positions
   isMeasuring = true;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
@@ -95,26 +99,15 @@ async function run(job: BenchClientsJob): Promise<BenchClientsResult> {
   clearInterval(tick);
   await Promise.all(bots.map((b) => b.room.leave()));
   const generatorCpuPct = ((cpu.user + cpu.system) / 1000 / measuredMs) * 100;
-  return { joined: bots.length, ...totals, measuredMs, generatorCpuPct };
+  return { joined: bots.length, ...totals, tally, measuredMs, generatorCpuPct };
 }
 
-/** Entities in this client's state that moved or appeared since its previous patch. */
-function countChanged(bot: Bot): number {
+/** Entities in this client's state that moved or appeared since its previous patch (also added to `tally`). */
+function countChanged(bot: Bot, tally: PatchTally): number {
   const state = bot.room.state as { players: Map<string, { x: number; y: number }>; projectiles: Map<string, unknown> };
-  const seen = new Map<string, number>();
-  let changed = 0;
-  for (const [id, p] of state.players) {
-    const key = p.x * 65536 + p.y;
-    if (bot.lastSeen.get(id) !== key) changed++;
-    seen.set(id, key);
-  }
-  for (const id of state.projectiles.keys()) {
-    const key = `projectile:${id}`;
-    if (!bot.lastSeen.has(key)) changed++;
-    seen.set(key, 0);
-  }
-  bot.lastSeen = seen;
-  return changed;
+  const before = tally.moved + tally.entered + tally.spawned;
+  bot.lastSeen = tallyPatch(bot.lastSeen, state.players, state.projectiles.keys(), (p) => p.x * 65_536 + p.y, tally);
+  return tally.moved + tally.entered + tally.spawned - before;
 }
 
 const result = await run(JSON.parse(process.argv[2] ?? "{}") as BenchClientsJob);

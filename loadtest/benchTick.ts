@@ -1,11 +1,14 @@
 /**
- * `npm run bench:tick [-- --players 16,64,128 --seconds 10]`
+ * `npm run bench:tick [-- --players 16,64,128 --seconds 10] [--bytes-only]`
  *
  * In-process cost of the arena room. The server runs in this process (pinned
  * to core 0) and the harness times, per tick, the simulation step and, per
  * patch, the interest update + encoding of every client's view, separately
  * from the socket writes. N real SDK clients in a child process (pinned to
  * core 1) move, aim and fire every tick and count the patch bytes they get.
+ * Then the bytes a moved entity costs, by ref-id band, isolated and all-in,
+ * and the packed-position experiment (entityBytesReport.ts); `--bytes-only`
+ * prints just that part (deterministic, no server).
  */
 import { WebSocketClient } from "@colyseus/ws-transport";
 import { execFile, spawnSync } from "node:child_process";
@@ -17,6 +20,7 @@ import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
 import type { ArenaTelemetry } from "../rooms/settings.ts";
 import type { BenchClientsJob, BenchClientsResult } from "./benchClients.ts";
+import { entityBytesReport, type LiveBytesRow } from "./entityBytesReport.ts";
 import { ARENA_LEVEL } from "../src/sim/level.ts";
 import { nextRandom } from "../src/sim/rng.ts";
 import { addPlayer, applyInput, createWorld, stepWorld } from "../src/sim/world.ts";
@@ -27,12 +31,13 @@ const { values: args } = parseArgs({
     players: { type: "string", default: "16,64,128" },
     seconds: { type: "string", default: "10" },
     port: { type: "string", default: "2599" },
+    "bytes-only": { type: "boolean", default: false },
   },
 });
 const playerCounts = args.players.split(",").map(Number);
 const measureMs = Number(args.seconds) * 1000;
 if (playerCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 256) || !(measureMs > 0 && measureMs <= 120_000)) {
-  process.stderr.write("usage: bench:tick [--players 16,64,128] [--seconds 1-120]\n");
+  process.stderr.write("usage: bench:tick [--players 16,64,128] [--seconds 1-120] [--bytes-only]\n");
   process.exit(2);
 }
 
@@ -75,6 +80,16 @@ const telemetry: ArenaTelemetry = {
 const config = loadConfig({
   PORT: args.port, HOST: "127.0.0.1", ARENA_MAX_CLIENTS: "256", LOG_LEVEL: "warn", ADMIN_PORT: "0", RATE_LIMIT_EXEMPT: "127.0.0.1,::1",
 });
+const middlePlayers = playerCounts[Math.floor(playerCounts.length / 2)]!;
+const bytesOptions = {
+  replayPlayers: middlePlayers, replaySeconds: Number(args.seconds),
+  tickHz: config.tickHz, patchHz: config.patchHz, viewRadiusUnits: config.viewRadiusUnits,
+};
+if (args["bytes-only"]) {
+  console.log(entityBytesReport({ live: [], ...bytesOptions }));
+  process.exit(0);
+}
+
 const app = buildApp(config, { logger: createLogger(config.logLevel), telemetry });
 await app.listen();
 
@@ -100,11 +115,12 @@ function metricsHotPathUsPerTick(): number {
 const metricsUsPerTick = metricsHotPathUsPerTick();
 
 const rows: string[][] = [];
+const liveBytes: LiveBytesRow[] = [];
 // Every row runs with metrics and monitoring on (as shipped); the middle count runs again with them
 // off, so the table shows what collecting them costs.
 const scenarios = [
   ...playerCounts.map((players) => ({ players, isMonitoring: true })),
-  { players: playerCounts[Math.floor(playerCounts.length / 2)]!, isMonitoring: false },
+  { players: middlePlayers, isMonitoring: false },
 ];
 for (const { players, isMonitoring } of scenarios) {
   app.setMonitoring(isMonitoring);
@@ -150,6 +166,7 @@ for (const { players, isMonitoring } of scenarios) {
     isMonitoring ? (monitorUsPerTick + metricsUsPerTick).toFixed(1) : "-",
     `${r.generatorCpuPct.toFixed(0)}%`,
   ]);
+  liveBytes.push({ label: `${players}${isMonitoring ? "" : ", metrics off"}`, patches: r.patches, patchBytes: r.patchBytes, tally: r.tally });
 }
 
 const reference = await pureSimReference(64, config.tickHz);
@@ -168,6 +185,7 @@ console.log(`metrics us/tick: the monitoring samples' measured time per tick plu
 console.log(`reference, pure simulation of 64 players without the room: ${reference.tightP50.toFixed(0)} us p50 back to back; `
   + `${reference.spacedP50.toFixed(0)} us p50 / ${reference.spacedP99.toFixed(0)} us p99 when run at ${config.tickHz} Hz like the room `
   + "(the gap is this machine's idle-CPU and scheduling noise, which every row above also carries).");
+console.log(entityBytesReport({ live: liveBytes, ...bytesOptions }));
 await app.server.gracefullyShutdown(false);
 process.exit(0);
 

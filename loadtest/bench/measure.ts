@@ -76,6 +76,9 @@ export interface Measurement {
   isContended: boolean;
   disconnects: number;
   errors: string[];
+  /** The measured window on the harness's performance.now() clock, ms (to cut a server's CPU profile to it). */
+  windowStartMs: number;
+  windowEndMs: number;
   /** Every client joined and stayed, updates kept their rate, and interval p99 <= 2x nominal. */
   isPass: boolean;
   /** Why it did not pass ("" when it did). */
@@ -109,6 +112,7 @@ interface GeneratorOutcome {
   server: ProcessUse;
   generator: ProcessUse;
   wallMs: number;
+  windowStartMs: number;
   serverRss: number;
 }
 
@@ -163,6 +167,7 @@ function runGenerator(generator: Child, server: Child): Promise<GeneratorOutcome
             server: useBetween(start.server, sampleUse(server.pid)),
             generator: useBetween(start.generator, sampleUse(generator.pid)),
             wallMs: performance.now() - start.at,
+            windowStartMs: start.at,
             serverRss: rssBytes(server.pid),
           });
         }
@@ -222,6 +227,8 @@ function summarize(contender: Contender, players: number, settings: RunSettings,
     isContended: Math.max(o.server.othersWaitMs, o.generator.othersWaitMs) / wallS > CONTENDED_WAIT_MS_PER_S,
     disconnects: r.disconnects,
     errors: [...new Set([...o.joined.errors, ...r.errors])],
+    windowStartMs: o.windowStartMs,
+    windowEndMs: o.windowStartMs + o.wallMs,
     isPass: failures.length === 0,
     failure: failures.join("; "),
   };
