@@ -25,6 +25,14 @@ describe("readFrameHeader", () => {
     expect(header).toEqual({ code: Protocol.ROOM_STATE_PATCH, isTimed: true, serverNowMs: 0xfffffffe, ackSeq: 70_000 });
   });
 
+  it("reads a frame in place, inside a larger buffer", () => {
+    const frame = timedFrame(Protocol.ROOM_STATE_PATCH, 1234, 56, [7, 8]);
+    const buffer = new Uint8Array(40).fill(0xff);
+    buffer.set(frame, 20);
+    expect(readFrameHeader(buffer, createFrameHeader(), 20, frame.byteLength)).toEqual({ code: Protocol.ROOM_STATE_PATCH, isTimed: true, serverNowMs: 1234, ackSeq: 56 });
+    expect(readFrameHeader(buffer, createFrameHeader(), 20, 8).isTimed).toBe(false);
+  });
+
   it("reads a frame without the TIMED modifier as untimed", () => {
     const header = readFrameHeader(Uint8Array.of(Protocol.ROOM_DATA, 0xff, 0xff), createFrameHeader());
     expect(header).toMatchObject({ code: Protocol.ROOM_DATA, isTimed: false });

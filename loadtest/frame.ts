@@ -30,14 +30,17 @@ export function createFrameHeader(): FrameHeader {
   return { code: -1, isTimed: false, serverNowMs: 0, ackSeq: 0 };
 }
 
-/** Fills `out` from `bytes` (reused per frame: this runs for every frame of every bot). */
-export function readFrameHeader(bytes: Uint8Array, out: FrameHeader): FrameHeader {
-  const first = bytes[0] ?? 0;
+/**
+ * Fills `out` from the frame at `bytes[offset, offset + available)` (reused
+ * per frame: this runs for every frame of every bot).
+ */
+export function readFrameHeader(bytes: Uint8Array, out: FrameHeader, offset = 0, available = bytes.byteLength - offset): FrameHeader {
+  const first = available > 0 ? bytes[offset]! : 0;
   out.code = first & PROTOCOL_CODE_MASK;
-  out.isTimed = (first & TIMED_MODIFIER) !== 0 && bytes.byteLength >= 9;
+  out.isTimed = (first & TIMED_MODIFIER) !== 0 && available >= 9;
   if (out.isTimed) {
-    out.serverNowMs = readUint32LE(bytes, 1);
-    out.ackSeq = readUint32LE(bytes, 5);
+    out.serverNowMs = readUint32LE(bytes, offset + 1);
+    out.ackSeq = readUint32LE(bytes, offset + 5);
   }
   return out;
 }

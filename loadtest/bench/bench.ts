@@ -53,7 +53,8 @@ const plan: ContenderPlan = {
   comparisonS: options.isQuick ? Math.min(options.durationS, 2) : options.durationS,
   capacityStepS: options.isQuick ? Math.min(options.durationS, 2) : Math.min(options.durationS, 10),
   maxPlayers: options.maxPlayers,
-  capacitySteps: options.isQuick ? 1 : 6,
+  // Doubling from 100 to a ceiling of 6000 takes 6 steps; two more bisect.
+  capacitySteps: options.isQuick ? 1 : 8,
   retries: options.isQuick ? 0 : 2,
   settings: {
     tickHz: TICK_HZ, patchHz: PATCH_HZ, warmupMs: options.isQuick ? 1_000 : 3_000, probes: PROBES_PER_RUN,

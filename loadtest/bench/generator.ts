@@ -22,9 +22,10 @@ function say(message: GeneratorMessage): void {
 async function connectorFor(job: GeneratorJob): Promise<Connector> {
   switch (job.protocol) {
     case "colyseus": {
-      // Every contender's clients ride on the same `ws` sockets: the SDK picks
-      // the global WebSocket (undici) when there is one, so hide it first.
-      Reflect.deleteProperty(globalThis, "WebSocket");
+      // Every contender's clients ride on the same lean sockets: the SDK picks
+      // the global WebSocket when there is one (it reads it once, on load).
+      const { LeanWebSocket } = await import("./clients/leanWebSocket.ts");
+      Reflect.set(globalThis, "WebSocket", LeanWebSocket);
       return (await import("./clients/colyseusClient.ts")).colyseusConnector;
     }
     case "json-ws":
@@ -66,6 +67,14 @@ async function joinAll(job: GeneratorJob, connect: Connect, recorder: Recorder, 
 }
 
 /**
+ * A tick's sends go out in one burst, as every client's tick comes round at
+ * once, but the burst pauses for a look at the sockets every this many
+ * clients: thousands of sends in a row would hold back the updates the
+ * generator is timing.
+ */
+const SENDS_PER_TURN = 200;
+
+/**
  * Sends every open client's input once per tick on a drift-free schedule.
  * A late generator skips the ticks it missed rather than bursting them, and
  * records how late it was.
@@ -76,18 +85,30 @@ function startInputLoop(job: GeneratorJob, clients: (BenchClient | undefined)[],
   const startedAt = performance.now();
   let tick = 0;
   let timer: NodeJS.Timeout | undefined;
-  const run = () => {
-    const now = performance.now();
-    if (recorder.isMeasuring) recorder.loopLag.record(now - (startedAt + tick * periodMs));
-    for (let i = 0; i < clients.length; i++) {
+  let isStopped = false;
+  const sendFrom = (first: number) => {
+    if (isStopped) return;
+    const end = Math.min(clients.length, first + SENDS_PER_TURN);
+    for (let i = first; i < end; i++) {
       const client = clients[i];
       if (client?.isOpen) client.send(nextIntent(steerings[i]!, dtS));
+    }
+    if (end < clients.length) {
+      setImmediate(sendFrom, end);
+      return;
     }
     tick = Math.max(tick + 1, Math.ceil((performance.now() - startedAt) / periodMs));
     timer = setTimeout(run, Math.max(0, startedAt + tick * periodMs - performance.now()));
   };
+  const run = () => {
+    if (recorder.isMeasuring) recorder.loopLag.record(performance.now() - (startedAt + tick * periodMs));
+    sendFrom(0);
+  };
   timer = setTimeout(run, 0);
-  return () => clearTimeout(timer);
+  return () => {
+    isStopped = true;
+    clearTimeout(timer);
+  };
 }
 
 async function main(job: GeneratorJob): Promise<void> {

@@ -1,4 +1,4 @@
-/** `npm run bench -- [--players 100] [--duration 30] [--quick] [--max-players 1000] [--out-dir DIR] [--only a,b]` */
+/** `npm run bench -- [--players 100] [--duration 30] [--quick] [--max-players 6000] [--out-dir DIR] [--only a,b]` */
 import { parseArgs } from "node:util";
 import { CONTENDER_IDS, THIS_SERVER_MAX_PLAYERS, type ContenderId } from "./contenders.ts";
 
@@ -26,7 +26,7 @@ export function parseBenchOptions(argv: string[], defaultOutDir: string): { ok: 
         players: { type: "string", default: "100" },
         duration: { type: "string", default: "30" },
         quick: { type: "boolean", default: false },
-        "max-players": { type: "string", default: "1000" },
+        "max-players": { type: "string", default: "6000" },
         "out-dir": { type: "string", default: defaultOutDir },
         only: { type: "string", default: CONTENDER_IDS.join(",") },
       },

@@ -1,17 +1,37 @@
 /**
- * A Colyseus SDK client (this server and stock Colyseus). It taps the raw
- * frames before the SDK sees them: every client counts bytes, update gaps and
- * input acks (the TIMED patch header); a light client never hands a state
- * frame to the SDK's decoder, a probe hands it everything and reads the
- * decoded state (as loadtest/bot.ts does).
+ * A Colyseus SDK client (this server and stock Colyseus), joined through the
+ * SDK over a LeanWebSocket. Every client counts bytes, update gaps and input
+ * acks (the TIMED patch header) from the raw frames before the SDK sees them.
+ * A light client decodes nothing: state frames and room messages (the
+ * "kill" broadcasts) stay out of the SDK (it reads their headers in place),
+ * only the connection's own frames (join, error, leave, ping, responses)
+ * reach it; it writes its inputs itself (the SDK's bytes, see
+ * colyseusInputFrames.ts). A probe hands the SDK everything, sends through
+ * `room.input()` and reads the decoded state (as loadtest/bot.ts does).
  */
-import { Client, type Room } from "@colyseus/sdk";
-import { createFrameHeader, isStateFrame, readFrameHeader, ROOM_STATE_PATCH_CODE } from "../../frame.ts";
+import { Client, Protocol, type InputHandle, type Room } from "@colyseus/sdk";
+import type { Intent } from "../../brain.ts";
+import { createFrameHeader, PROTOCOL_CODE_MASK, readFrameHeader, ROOM_STATE_PATCH_CODE } from "../../frame.ts";
 import type { Recorder, UpdateClock } from "../recorder.ts";
 import type { BenchClient, Connector } from "./benchClient.ts";
+import { ColyseusInputFrames, stampsOfHandle } from "./colyseusInputFrames.ts";
+import { FrameScratch, type LeanSocket } from "./leanSocket.ts";
+import { LeanWebSocket, type FrameInterceptor } from "./leanWebSocket.ts";
+import { OPCODE_BINARY, SHORT_CLIENT_HEADER_BYTES } from "./wsFrames.ts";
 
 /** Send times kept per client, in inputs (8.5 s at 30 Hz); an input acked later gives no RTT sample. */
 const SENT_RING = 256;
+/** An input frame's payload: code, stamp (at most 9), five fields (at most 9 each for plain numbers). */
+const MAX_INPUT_PAYLOAD_BYTES = 64;
+
+/** The input fields a client sets, in the input schemas' order. */
+const INPUT_FIELDS = ["seq", "moveX", "moveY", "aim", "fire"] as const;
+const [SEQ, MOVE_X, MOVE_Y, AIM, FIRE] = [0, 1, 2, 3, 4] as const;
+
+/** Frames a light client only counts: state, and room messages nobody reads. */
+const COUNTED_ONLY_CODES = new Set<number>([
+  Protocol.ROOM_STATE, Protocol.ROOM_STATE_PATCH, Protocol.ROOM_DATA, Protocol.ROOM_DATA_SCHEMA, Protocol.ROOM_DATA_BYTES,
+]);
 
 interface InputFields {
   seq: number;
@@ -32,75 +52,120 @@ export const colyseusConnector: Connector = (job, recorder) => {
     const options: Record<string, string> = { name: `bench-${index}` };
     if (job.mode !== undefined) options.mode = job.mode;
     const room = await sdk.joinOrCreate(job.roomName, options);
-    return attach(room, isProbe, recorder);
+    return new ColyseusBenchClient(room, isProbe, recorder);
   };
 };
 
-function attach(room: Room, isProbe: boolean, recorder: Recorder): BenchClient {
-  // A dropped client is counted and stays out: a reconnection would hide the drop.
-  room.reconnection.enabled = false;
-  room.onMessage("*", () => undefined);
-  let isOpen = true;
-  room.onLeave(() => {
-    if (isOpen) recorder.disconnected("a client was disconnected");
-    isOpen = false;
-  });
-  const input = room.input<InputFields>();
-  const sentAtMs = new Float64Array(SENT_RING);
-  const header = createFrameHeader();
-  const clock: UpdateClock = { lastUpdateAtMs: 0 };
-  let lastAck = 0;
+/** One class for every client (no per-client closures or getters): the generator's loops over them stay monomorphic. */
+class ColyseusBenchClient implements BenchClient, FrameInterceptor {
+  readonly roomId: string;
+  readonly countsBytes = true;
+  isOpen = true;
+  private readonly room: Room;
+  private readonly isProbe: boolean;
+  private readonly recorder: Recorder;
+  private readonly lean: LeanSocket;
+  private readonly input: InputHandle<InputFields>;
+  /** Light clients only: their input frames and the values they are written from. */
+  private readonly frames: ColyseusInputFrames | undefined;
+  private readonly values = new Float64Array(INPUT_FIELDS.length);
+  private readonly scratch = new FrameScratch(MAX_INPUT_PAYLOAD_BYTES);
+  private readonly sentAtMs = new Float64Array(SENT_RING);
+  private lightSentCount = 0;
+  private lastAck = 0;
+  private readonly header = createFrameHeader();
+  private readonly clock: UpdateClock = { lastUpdateAtMs: 0 };
+  /** The frame the SDK is about to get is a patch (a probe then counts what it decoded). */
+  private isPatchForSdk = false;
 
-  const deliver = room.connection.events.onmessage;
-  room.connection.events.onmessage = (event: MessageEvent) => {
-    const bytes = new Uint8Array(event.data as ArrayBuffer);
-    const now = performance.now();
-    readFrameHeader(bytes, header);
-    recorder.countBytes(bytes.byteLength);
-    let newestRtt = -1;
-    if (header.isTimed) {
-      const acked = Math.min(header.ackSeq, input.sentCount);
-      for (let seq = Math.max(lastAck + 1, input.sentCount - SENT_RING + 1); seq <= acked; seq++) {
-        newestRtt = now - sentAtMs[seq % SENT_RING]!;
-        recorder.roundTrip(newestRtt);
-      }
-      if (acked > lastAck) lastAck = acked;
+  constructor(room: Room, isProbe: boolean, recorder: Recorder) {
+    const socket = (room.connection.transport as { ws?: unknown }).ws;
+    if (!(socket instanceof LeanWebSocket) || socket.lean === undefined) {
+      throw new Error("the SDK did not connect through LeanWebSocket (the generator installs it as the global WebSocket before loading the SDK)");
     }
-    const isPatch = header.code === ROOM_STATE_PATCH_CODE;
-    if (isPatch) recorder.update(clock, now, bytes.byteLength);
-    if (isProbe || !isStateFrame(header.code)) {
+    this.room = room;
+    this.roomId = room.roomId;
+    this.isProbe = isProbe;
+    this.recorder = recorder;
+    this.lean = socket.lean;
+    // A dropped client is counted and stays out: a reconnection would hide the drop.
+    room.reconnection.enabled = false;
+    room.onMessage("*", () => undefined);
+    room.onLeave(() => {
+      if (this.isOpen) recorder.disconnected("a client was disconnected");
+      this.isOpen = false;
+    });
+    this.input = room.input<InputFields>();
+    this.frames = isProbe ? undefined : new ColyseusInputFrames(this.input.data, INPUT_FIELDS, stampsOfHandle(this.input), room.clock);
+    socket.interceptor = this;
+    const deliver = room.connection.events.onmessage;
+    room.connection.events.onmessage = (event: MessageEvent) => {
       try {
         deliver?.(event);
       } catch (error) {
-        recorder.error(`frame ${header.code} failed to decode: ${error instanceof Error ? error.message : String(error)}`);
+        recorder.error(`frame ${this.header.code} failed to decode: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (isProbe && isPatch) {
+      if (this.isPatchForSdk) {
         const state = room.state as Countable | undefined;
         recorder.entities((state?.players?.size ?? 0) + (state?.projectiles?.size ?? 0));
       }
-    } else if (header.isTimed) {
-      // The SDK stamps each input's render time from this clock (lag compensation); feed it as decoding would.
-      room.clock.sample(header.serverNowMs, newestRtt);
-    }
-  };
+      this.isPatchForSdk = false;
+    };
+  }
 
-  return {
-    roomId: room.roomId,
-    countsBytes: true,
-    get isOpen() {
-      return isOpen;
-    },
-    send(intent) {
-      if (!isOpen) return;
-      const data = input.data;
-      data.seq = input.sentCount + 1;
+  keepsWhole(firstByte: number): boolean {
+    return this.isProbe || !COUNTED_ONLY_CODES.has(firstByte & PROTOCOL_CODE_MASK);
+  }
+
+  take(bytes: Uint8Array, offset: number, available: number, length: number): boolean {
+    const now = performance.now();
+    const header = readFrameHeader(bytes, this.header, offset, available);
+    this.recorder.countBytes(length);
+    let newestRtt = -1;
+    if (header.isTimed) {
+      const sentCount = this.isProbe ? this.input.sentCount : this.lightSentCount;
+      const acked = Math.min(header.ackSeq, sentCount);
+      for (let seq = Math.max(this.lastAck + 1, sentCount - SENT_RING + 1); seq <= acked; seq++) {
+        newestRtt = now - this.sentAtMs[seq % SENT_RING]!;
+        this.recorder.roundTrip(newestRtt);
+      }
+      if (acked > this.lastAck) this.lastAck = acked;
+    }
+    const isPatch = header.code === ROOM_STATE_PATCH_CODE;
+    if (isPatch) this.recorder.update(this.clock, now, length);
+    if (this.isProbe || !COUNTED_ONLY_CODES.has(header.code)) {
+      this.isPatchForSdk = isPatch && this.isProbe;
+      return false;
+    }
+    // The input stamps read this clock (lag compensation); feed it as decoding would.
+    if (header.isTimed) this.room.clock.sample(header.serverNowMs, newestRtt);
+    return true;
+  }
+
+  send(intent: Intent): void {
+    if (!this.isOpen) return;
+    if (this.frames === undefined) {
+      const data = this.input.data;
+      data.seq = this.input.sentCount + 1;
       data.moveX = intent.moveX;
       data.moveY = intent.moveY;
       data.aim = intent.aim;
       data.fire = intent.fire;
       const sentAt = performance.now();
-      const seq = input.send();
-      if (seq !== 0) sentAtMs[seq % SENT_RING] = sentAt;
-    },
-  };
+      const seq = this.input.send();
+      if (seq !== 0) this.sentAtMs[seq % SENT_RING] = sentAt;
+      return;
+    }
+    const seq = this.lightSentCount + 1;
+    const values = this.values;
+    values[SEQ] = seq;
+    values[MOVE_X] = intent.moveX;
+    values[MOVE_Y] = intent.moveY;
+    values[AIM] = intent.aim;
+    values[FIRE] = intent.fire ? 1 : 0;
+    const length = this.frames.write(this.scratch.bytes, SHORT_CLIENT_HEADER_BYTES, values);
+    this.sentAtMs[seq % SENT_RING] = performance.now();
+    this.lean.sendScratch(this.scratch, OPCODE_BINARY, length);
+    this.lightSentCount = seq;
+  }
 }
