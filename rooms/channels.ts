@@ -5,6 +5,11 @@
  */
 export const ANNOUNCEMENT_CHANNEL = "gs:announcements";
 
+/** A presence call whose failure (Redis unreachable) changes nothing for the caller: never an unhandled rejection. */
+export function quietly(call: unknown): void {
+  Promise.resolve(call).catch(() => undefined);
+}
+
 /** Every room holding a session of a player listens on that player's channel for its direct messages ({@link DirectMessageEnvelope}). */
 export function playerChannel(playerId: string): string {
   return `gs:player:${playerId}`;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ClientState, type Client, type Presence } from "@colyseus/core";
 import {
-  ANNOUNCEMENT_CHANNEL, playerChannel, replyChannel, roomTypeChannel,
+  ANNOUNCEMENT_CHANNEL, playerChannel, quietly, replyChannel, roomTypeChannel,
   type Announcement, type DirectMessage, type DirectMessageAck, type DirectMessageEnvelope, type RoomTypeEvent,
 } from "./channels.ts";
 
@@ -160,9 +160,4 @@ export class PlayerMessaging {
     this.pendingAcks.delete(requestId);
     resolve(outcome);
   }
-}
-
-/** A presence call whose failure (Redis unreachable) changes nothing for the caller: never an unhandled rejection. */
-function quietly(call: unknown): void {
-  Promise.resolve(call).catch(() => undefined);
 }

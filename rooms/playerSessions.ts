@@ -1,6 +1,6 @@
 import type { Presence } from "@colyseus/core";
 import type { Logger } from "pino";
-import { playerSessionChannel, type SessionClaim } from "./channels.ts";
+import { playerSessionChannel, quietly, type SessionClaim } from "./channels.ts";
 
 interface HeldPlayer {
   /** This room's sessions of the player -> whether the session's own claim has come back yet. */
@@ -60,12 +60,12 @@ export class PlayerSessions {
     held.sessions.delete(sessionId);
     if (held.sessions.size > 0) return;
     this.players.delete(playerId);
-    Promise.resolve(this.presence.unsubscribe(playerSessionChannel(playerId), held.onClaim)).catch(() => undefined);
+    quietly(this.presence.unsubscribe(playerSessionChannel(playerId), held.onClaim));
   }
 
   stop(): void {
     for (const [playerId, held] of this.players) {
-      Promise.resolve(this.presence.unsubscribe(playerSessionChannel(playerId), held.onClaim)).catch(() => undefined);
+      quietly(this.presence.unsubscribe(playerSessionChannel(playerId), held.onClaim));
     }
     this.players.clear();
   }

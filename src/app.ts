@@ -98,6 +98,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   const startedAt = performance.now();
   const { logger } = deps;
   const scaling = createScaling(config.redisUrl, logger, { commandTimeoutMs: config.redisCommandTimeoutMs });
+  const isPresenceUp = () => scaling.redisHealth() !== "down";
   const address = publicAddressOf(config);
   const load = new ProcessLoad((created) => registry.noteRoomLifecycle(created), () => registry.noteLoadChanged());
   const registry: ProcessRegistry = new ProcessRegistry({
@@ -111,11 +112,10 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     maxRoomsPerProcess: config.maxRoomsPerProcess,
     maxClientsPerProcess: config.maxClientsPerProcess,
     setGameRoomsLocked,
-    isPresenceUp: () => scaling.redisHealth() !== "down",
+    isPresenceUp,
   });
 
   const metrics = config.isMetricsEnabled ? new GameMetrics(config.tickHz) : undefined;
-  const isPresenceUp = () => scaling.redisHealth() !== "down";
   const guardOptions = { presence: () => matchMaker.presence, isPresenceUp, sessionTtlS: config.adminSessionTtlS, logger };
   const adminGuard = new TokenGuard({ ...guardOptions, surface: "admin", tokens: definedOf(config.adminToken) });
   // Metrics take their own token, or the admin one; they have no panel sessions.

@@ -2,6 +2,7 @@ import { matchMaker, ServerError, type Presence } from "@colyseus/core";
 import type { Logger } from "pino";
 import { loadScore, Placer, type ProcessRecord } from "./placement.ts";
 import type { ProcessLoad } from "./processLoad.ts";
+import { quietly } from "../../rooms/channels.ts";
 
 const PROCESSES_KEY = "gs:processes";
 /** Game rooms per process, incremented by whoever places a room there and decremented by its owner on dispose. */
@@ -92,7 +93,7 @@ export class ProcessRegistry {
   noteRoomLifecycle(created: boolean): void {
     this.localGameRooms += created ? 1 : -1;
     if (!created && !this.isStopped && this.options.isPresenceUp()) {
-      void Promise.resolve(this.options.presence().hincrby(PLACED_ROOMS_KEY, this.options.processId(), -1)).catch(() => undefined);
+      quietly(this.options.presence().hincrby(PLACED_ROOMS_KEY, this.options.processId(), -1));
     }
     this.noteLoadChanged();
   }

@@ -33,9 +33,8 @@ export interface ScalingOptions {
 /** One Redis connection as the watchdog sees it. */
 interface Watched {
   client: Redis;
-  isAnswering: boolean;
   isPinging: boolean;
-  /** When the current silence began (a PING went unanswered), or undefined while answering. */
+  /** When the current silence began (a PING went unanswered), or undefined while answering; a redial keeps it until the new connection is ready. */
   silentSince: number | undefined;
 }
 
@@ -74,8 +73,8 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
   markRejectionsHandled(presence);
   // The presence's subscriber connection carries every cross-process message: it is watched too.
   const subscriberClient = (presence as unknown as { sub: Redis }).sub;
-  const watched: Watched[] = [presenceClient, driverClient, subscriberClient].map((client) => ({ client, isAnswering: true, isPinging: false, silentSince: undefined }));
-  const isUp = () => watched.every((w) => w.client.status === "ready" && w.isAnswering);
+  const watched: Watched[] = [presenceClient, driverClient, subscriberClient].map((client) => ({ client, isPinging: false, silentSince: undefined }));
+  const isUp = () => watched.every((w) => w.client.status === "ready" && w.silentSince === undefined);
   const recoveryListeners: (() => void)[] = [];
   // Undefined until ready(): the first connection is not a recovery.
   let wasUp: boolean | undefined;
@@ -100,7 +99,6 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
       refresh();
     });
     w.client.on("ready", () => {
-      w.isAnswering = true;
       w.silentSince = undefined;
       refresh();
     });
@@ -110,15 +108,13 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
     w.isPinging = true;
     try {
       await w.client.ping();
-      w.isAnswering = true;
       w.silentSince = undefined;
     } catch {
-      w.isAnswering = false;
       w.silentSince ??= Date.now();
       downReason = `no answer within ${commandTimeoutMs} ms (REDIS_COMMAND_TIMEOUT_MS)`;
       if (Date.now() - w.silentSince >= redialAfterMs) {
         logger.warn({ event: "redis_redial", silentMs: Date.now() - w.silentSince }, "Redis connection silent: redialling");
-        w.silentSince = undefined;
+        // Not pinged again until the new connection is ready (which ends the silence).
         w.client.disconnect(true);
       }
     } finally {

@@ -8,6 +8,7 @@ import type { Health } from "../app.ts";
 import { ClusterView } from "./clusterView.ts";
 import type { GameMetrics, RoomSampleForMetrics } from "./metrics.ts";
 import type { ProcessSnapshot, RoomSummary } from "./processSnapshot.ts";
+import { quietly } from "../../rooms/channels.ts";
 
 export const STATS_CHANNEL = "gs:stats";
 const SAMPLE_INTERVAL_MS = 1_000;
@@ -70,7 +71,7 @@ export class ProcessMonitor implements ArenaTelemetry {
   stop(): void {
     clearInterval(this.timer);
     this.eventLoopDelay.disable();
-    Promise.resolve(this.options.presence().unsubscribe(STATS_CHANNEL, this.onSnapshot)).catch(() => undefined);
+    quietly(this.options.presence().unsubscribe(STATS_CHANNEL, this.onSnapshot));
   }
 
   private sampleAndPublish(): void {
@@ -78,7 +79,7 @@ export class ProcessMonitor implements ArenaTelemetry {
     const started = performance.now();
     try {
       const snapshot = this.snapshot();
-      void Promise.resolve(this.options.presence().publish(STATS_CHANNEL, snapshot)).catch(() => undefined);
+      quietly(this.options.presence().publish(STATS_CHANNEL, snapshot));
       this.view.recordHistory(Date.now());
     } catch (error) {
       this.options.logger.warn({ event: "monitor_sample_failed", err: error }, "could not sample process stats");
