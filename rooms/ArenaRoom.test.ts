@@ -209,11 +209,16 @@ describe("arena room", () => {
     expect(c.roomId).not.toBe(a.roomId);
   });
 
-  it("a fired projectile reaches the shooter's state, and a kill is announced", async () => {
-    const { room, clients: [alice, bob] } = await arenaWithClients("alice", "bob");
+  it("a fired projectile reaches the shooter's state; a kill is told to killer and victim, and seen in the state by whoever sees the victim", async () => {
+    const { room, clients: [alice, bob, carol] } = await arenaWithClients("alice", "bob", "carol");
     placePlayer(room, alice!.sessionId, 100, 60);
     placePlayer(room, bob!.sessionId, 112, 60);
+    // Off the line of fire, within view of bob: a bystander.
+    placePlayer(room, carol!.sessionId, 104, 80);
     const kill = bob!.waitForMessage("kill", 10_000);
+    const killerHeard = alice!.waitForMessage("kill", 10_000);
+    let bystanderMessages = 0;
+    carol!.onMessage("kill", () => bystanderMessages++);
     const input = alice!.input();
     let seq = 0;
     const firing = setInterval(() => {
@@ -227,7 +232,15 @@ describe("arena room", () => {
       const projectile = [...alice!.state.projectiles.values()][0]!;
       expect(projectile.ownerId).toBe(alice!.sessionId);
       expect(await kill).toEqual({ killerId: alice!.sessionId, victimId: bob!.sessionId });
+      expect(await killerHeard).toEqual({ killerId: alice!.sessionId, victimId: bob!.sessionId });
       await vi.waitFor(() => expect(alice!.state.players.get(alice!.sessionId)?.score).toBe(1), { timeout: 2_000 });
+      // The bystander's patch carries the kill; a message to it would have arrived before that patch (one socket, in order).
+      await vi.waitFor(() => {
+        const victim = carol!.state.players.get(bob!.sessionId);
+        expect(victim?.isAlive).toBe(false);
+        expect(victim?.killedBy).toBe(alice!.sessionId);
+      }, { timeout: 2_000 });
+      expect(bystanderMessages).toBe(0);
     } finally {
       clearInterval(firing);
     }

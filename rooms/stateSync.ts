@@ -14,6 +14,7 @@ export function writePlayer(wire: Player, sim: SimPlayer): void {
   wire.hp = sim.hp;
   wire.score = sim.score;
   wire.isAlive = sim.isAlive;
+  wire.killedBy = sim.killedBy;
 }
 
 export function createWirePlayer(sim: SimPlayer, playerId: string): Player {

@@ -15,6 +15,7 @@ export interface Config {
   tickHz: number;
   /** State patches per second sent to each client. */
   patchHz: number;
+  /** Players per arena room; a room's CPU per player grows with the players in view (docs/performance.md). */
   arenaMaxClients: number;
   /** Clients see entities within this distance of their own player. */
   viewRadiusUnits: number;
@@ -225,7 +226,7 @@ export function loadConfig(env: Env, machine: { hostname: string } = { hostname:
     host: hostname(env, "HOST", "0.0.0.0"),
     tickHz,
     patchHz: integer(env, "PATCH_HZ", 20, 1, tickHz),
-    arenaMaxClients: integer(env, "ARENA_MAX_CLIENTS", 64, 1, 512),
+    arenaMaxClients: integer(env, "ARENA_MAX_CLIENTS", 64, 1, 10_000),
     viewRadiusUnits: integer(env, "VIEW_RADIUS", 40, 5, 400),
     reconnectGraceS: integer(env, "RECONNECT_GRACE_S", 10, 0, 3600),
     maxRewindMs: integer(env, "MAX_REWIND_MS", 250, 0, 1000),

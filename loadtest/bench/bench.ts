@@ -1,9 +1,10 @@
 /**
  * `npm run bench -- [--players 100] [--duration 30] [--quick]`
  *
- * Comparative benchmark (issue 8): this server against four small, honest
- * baselines (naive JSON over ws, Socket.IO, stock Colyseus, the send limit),
- * same scenario, side by side in one run on this machine. Each measurement
+ * Comparative benchmark (issues 8 and 13): this server, all players in one
+ * room and in rooms of 20, against four small, honest baselines (naive JSON
+ * over ws, Socket.IO, stock Colyseus, the send limit), same scenario, side by
+ * side in one run on this machine. Each measurement
  * gets a fresh server pinned to core 0 and a fresh load generator pinned to
  * core 1; then each contender's capacity is searched. Prints a table with
  * ratios against this server and writes loadtest/results/bench-<date>.json
@@ -22,14 +23,12 @@ import { isProcAvailable } from "./procStats.ts";
 import {
   addRatios, judgeTargets, renderLegend, renderMarkdown, renderTable, renderTargets, type BenchResults, type ContenderResult,
 } from "./report.ts";
+import { benchRunSettings, PATCH_HZ, PROBES_PER_RUN, TICK_HZ } from "./runSettings.ts";
 import { FALLBACK_SEND_BYTES, SendSizes } from "./sendSize.ts";
 import { FIRING_EVERY } from "./steering.ts";
 
-const TICK_HZ = 30;
-const PATCH_HZ = 20;
 /** This server's default VIEW_RADIUS (src/config.ts); set in the environment, it applies to the server and is reported. */
 const DEFAULT_VIEW_RADIUS_UNITS = 40;
-const PROBES_PER_RUN = 4;
 
 killChildrenOnExit();
 const parsed = parseBenchOptions(process.argv.slice(2), fileURLToPath(new URL("../results/", import.meta.url)));
@@ -56,10 +55,7 @@ const plan: ContenderPlan = {
   // Doubling from 100 to a ceiling of 6000 takes 6 steps; two more bisect.
   capacitySteps: options.isQuick ? 1 : 8,
   retries: options.isQuick ? 0 : 2,
-  settings: {
-    tickHz: TICK_HZ, patchHz: PATCH_HZ, warmupMs: options.isQuick ? 1_000 : 3_000, probes: PROBES_PER_RUN,
-    joinConcurrency: 20, joinTimeoutMs: 15_000, serverCore, generatorCore,
-  },
+  settings: benchRunSettings(options.isQuick, serverCore, generatorCore),
 };
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 

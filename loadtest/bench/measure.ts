@@ -193,7 +193,8 @@ function summarize(contender: Contender, players: number, settings: RunSettings,
   const failures = [
     o.joined.joined < players ? `${players - o.joined.joined} of ${players} joins failed` : "",
     r.connected < o.joined.joined ? `${o.joined.joined - r.connected} clients dropped` : "",
-    contender.protocol === "colyseus" && o.joined.rooms > 1 ? `players split over ${o.joined.rooms} rooms` : "",
+    o.joined.rooms > Math.max(1, Math.ceil(o.joined.joined / contender.playersPerRoom))
+      ? `players split over ${o.joined.rooms} rooms` : "",
     updatesPerClientPerS < MIN_UPDATE_SHARE * settings.patchHz ? `${updatesPerClientPerS.toFixed(1)} updates/s per client` : "",
     intervalP99 > boundMs ? `interval p99 ${intervalP99.toFixed(0)} ms > ${boundMs} ms` : "",
   ].filter((f) => f !== "");

@@ -1,6 +1,6 @@
 /** `npm run bench -- [--players 100] [--duration 30] [--quick] [--max-players 6000] [--out-dir DIR] [--only a,b]` */
 import { parseArgs } from "node:util";
-import { CONTENDER_IDS, THIS_SERVER_MAX_PLAYERS, type ContenderId } from "./contenders.ts";
+import { BENCH_MAX_PLAYERS, CONTENDER_IDS, type ContenderId } from "./contenders.ts";
 
 export interface BenchOptions {
   players: number;
@@ -14,7 +14,10 @@ export interface BenchOptions {
   contenders: ContenderId[];
 }
 
-export const USAGE = "usage: npm run bench -- [--players 1-512] [--duration 1-600] [--quick] [--max-players N] [--out-dir DIR] "
+/** The capacity search's default ceiling: doubling from 100 reaches it in 6 steps. */
+const DEFAULT_MAX_PLAYERS = 6_000;
+
+export const USAGE = `usage: npm run bench -- [--players 1-${BENCH_MAX_PLAYERS}] [--duration 1-600] [--quick] [--max-players N] [--out-dir DIR] `
   + `[--only ${CONTENDER_IDS.join(",")}]`;
 
 export function parseBenchOptions(argv: string[], defaultOutDir: string): { ok: true; value: BenchOptions } | { ok: false; message: string } {
@@ -26,7 +29,7 @@ export function parseBenchOptions(argv: string[], defaultOutDir: string): { ok: 
         players: { type: "string", default: "100" },
         duration: { type: "string", default: "30" },
         quick: { type: "boolean", default: false },
-        "max-players": { type: "string", default: "6000" },
+        "max-players": { type: "string" },
         "out-dir": { type: "string", default: defaultOutDir },
         only: { type: "string", default: CONTENDER_IDS.join(",") },
       },
@@ -36,14 +39,15 @@ export function parseBenchOptions(argv: string[], defaultOutDir: string): { ok: 
   }
   const players = Number(values.players);
   const durationS = Number(values.duration);
-  const maxPlayers = Number(values["max-players"]);
+  // Unset: 6,000, or --players if more.
+  const maxPlayers = values["max-players"] === undefined ? Math.max(DEFAULT_MAX_PLAYERS, players) : Number(values["max-players"]);
   const contenders = values.only.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (!Number.isInteger(players) || players < 1 || players > THIS_SERVER_MAX_PLAYERS) {
-    return { ok: false, message: `--players must be an integer from 1 to ${THIS_SERVER_MAX_PLAYERS} (this server's room cap)` };
+  if (!Number.isInteger(players) || players < 1 || players > BENCH_MAX_PLAYERS) {
+    return { ok: false, message: `--players must be an integer from 1 to ${BENCH_MAX_PLAYERS}` };
   }
   if (!Number.isFinite(durationS) || durationS < 1 || durationS > 600) return { ok: false, message: "--duration must be 1-600 s" };
-  if (!Number.isInteger(maxPlayers) || maxPlayers < players || maxPlayers > 10_000) {
-    return { ok: false, message: "--max-players must be an integer from --players to 10000" };
+  if (!Number.isInteger(maxPlayers) || maxPlayers < players || maxPlayers > BENCH_MAX_PLAYERS) {
+    return { ok: false, message: `--max-players must be an integer from --players to ${BENCH_MAX_PLAYERS}` };
   }
   const unknown = contenders.filter((c) => !(CONTENDER_IDS as readonly string[]).includes(c));
   if (unknown.length > 0 || contenders.length === 0) return { ok: false, message: `--only takes ${CONTENDER_IDS.join(", ")}` };

@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { hasTaskset, killChildrenOnExit, pinSelf } from "./children.ts";
-import { CONTENDERS, THIS_SERVER_MAX_PLAYERS, type Contender } from "./contenders.ts";
+import { BENCH_MAX_PLAYERS, THIS_SERVER_ONE_ROOM, THIS_SERVER_ROOMS, type Contender } from "./contenders.ts";
 import type { CpuProfile, WindowUs } from "./cpuProfile.ts";
 import { measure, type Measurement } from "./measure.ts";
 import { isProcAvailable } from "./procStats.ts";
@@ -30,10 +30,8 @@ import { benchRunSettings, PATCH_HZ, TICK_HZ } from "./runSettings.ts";
 import { FALLBACK_SEND_BYTES } from "./sendSize.ts";
 import { ProfiledServerWatch } from "./serverWatch.ts";
 
-const USAGE = "usage: npm run bench:profile -- [--players 1-512] [--duration 1-600] [--scenario one-room|many-rooms] "
+const USAGE = `usage: npm run bench:profile -- [--players 1-${BENCH_MAX_PLAYERS}] [--duration 1-600] [--scenario one-room|many-rooms] `
   + "[--interval-us 100-100000] [--top 15] [--control] [--keep-sampler] [--out-dir DIR] | --from FILE.cpuprofile [--top 15]";
-/** many-rooms: players per room; matchmaking opens a new room when one is full. */
-const MANY_ROOMS_SIZE = 20;
 const SCENARIOS = ["one-room", "many-rooms"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 interface ProfileOptions {
@@ -77,19 +75,16 @@ function parseOptions(argv: string[]): ProfileOptions | string {
   const top = Number(values.top);
   const scenario = values.scenario as Scenario;
   if (!SCENARIOS.includes(scenario)) return `--scenario takes ${SCENARIOS.join(", ")}`;
-  const maxPlayers = scenario === "one-room" ? THIS_SERVER_MAX_PLAYERS : 5_000;
-  if (!Number.isInteger(players) || players < 1 || players > maxPlayers) return `--players must be an integer from 1 to ${maxPlayers} for ${scenario}`;
+  if (!Number.isInteger(players) || players < 1 || players > BENCH_MAX_PLAYERS) return `--players must be an integer from 1 to ${BENCH_MAX_PLAYERS}`;
   if (!Number.isFinite(durationS) || durationS < 1 || durationS > 600) return "--duration must be 1-600 s";
   if (!Number.isInteger(intervalUs) || intervalUs < 100 || intervalUs > 100_000) return "--interval-us must be an integer from 100 to 100000";
   if (!Number.isInteger(top) || top < 0 || top > 200) return "--top must be an integer from 0 to 200";
   return { players, durationS, scenario, intervalUs, top, outDir: values["out-dir"], isControlled: values.control, isSamplerKept: values["keep-sampler"], from: values.from };
 }
 
-/** This server as the bench runs it; for many-rooms, with rooms of MANY_ROOMS_SIZE. */
+/** This server as the bench runs it: all in one room, or (many-rooms) the bench's rooms contender, ROOMS_OF_PLAYERS a room. */
 function scenarioServer(scenario: Scenario): Contender {
-  const server = CONTENDERS.find((c) => c.id === "this-server")!;
-  if (scenario === "one-room") return server;
-  return { ...server, env: (ctx) => ({ ...server.env(ctx), ARENA_MAX_CLIENTS: String(MANY_ROOMS_SIZE) }) };
+  return scenario === "one-room" ? THIS_SERVER_ONE_ROOM : THIS_SERVER_ROOMS;
 }
 
 /** The same server under `--cpu-prof`, given through NODE_OPTIONS so that the command line, and the rest of the environment, stay the bench's. */
@@ -134,7 +129,7 @@ async function measureProfiled(options: ProfileOptions, stamp: string) {
     if (options.isControlled) {
       log(`control run first: the same measurement without the profiler`);
       const control = await measure(scenarioServer(options.scenario), options.players, settings, FALLBACK_SEND_BYTES);
-      log(`control: ${describeRun(control, options.scenario === "many-rooms")}, server CPU ${control.serverCpuMsPerS.toFixed(0)} ms/s`);
+      log(`control: ${describeRun(control)}, server CPU ${control.serverCpuMsPerS.toFixed(0)} ms/s`);
       controlCpuMsPerS = control.serverCpuMsPerS;
     }
     const contender = withProfiler(scenarioServer(options.scenario), profileDir, options.intervalUs);
@@ -146,7 +141,7 @@ async function measureProfiled(options: ProfileOptions, stamp: string) {
     } finally {
       watch.stop();
     }
-    log(describeRun(measurement, options.scenario === "many-rooms"));
+    log(describeRun(measurement));
     if (hasTaskset && !options.isSamplerKept && watch.profilerCore === undefined) log("could not move V8's profiler thread off the server's core: busy time is under-sampled");
     await takeProfile(profileDir, profilePath);
     // The profile's timestamps are on the monotonic clock (us); the window was taken on this process's performance.now().
@@ -246,7 +241,7 @@ const summary = {
   machine: { cpus: cores, cpuModel: os.cpus()[0]?.model.trim() ?? "unknown", node: process.version, os: `${os.type()} ${os.release()}` },
   scenario: {
     name: options.scenario, players: options.players, durationS: options.durationS, tickHz: TICK_HZ, patchHz: PATCH_HZ,
-    maxPlayersPerRoom: options.scenario === "many-rooms" ? MANY_ROOMS_SIZE : THIS_SERVER_MAX_PLAYERS,
+    maxPlayersPerRoom: scenarioServer(options.scenario).playersPerRoom,
   },
   pinning: run.pinning,
   /** Where V8's sampling thread ran (moved off the server's core; null: left there). */
@@ -275,7 +270,7 @@ const summary = {
 await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
 
 console.log(`\nbench:profile: ${command} (${summary.date}, ${cores} cores, Node ${process.version})`);
-console.log(`${options.scenario}: ${describeRun(measurement, options.scenario === "many-rooms")}`);
+console.log(`${options.scenario}: ${describeRun(measurement)}`);
 console.log(`server CPU ${measurement.serverCpuMsPerS.toFixed(0)} ms/s (all threads, /proc; ${measurement.serverCpuMsPerSPerClient.toFixed(2)} per client), `
   + `main thread ${Number.isFinite(run.mainThreadCpuMsPerS) ? run.mainThreadCpuMsPerS.toFixed(0) : "n/a"} ms/s (/proc), `
   + `of which the profile saw ${profiledBusyMsPerS.toFixed(0)} ms/s busy; ${result.samples} samples over ${windowS.toFixed(1)} s `

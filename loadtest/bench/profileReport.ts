@@ -54,10 +54,8 @@ function renderFunctions(b: ProfileBreakdown, windowS: number, top: number): str
     ["left", "left", "left", "right", "right", "right"]);
 }
 
-export function describeRun(m: Measurement, isManyRooms: boolean): string {
-  // The bench wants one room; many-rooms means several.
-  const failures = m.failure.split("; ").filter((f) => f !== "" && !(isManyRooms && f.startsWith("players split over")));
-  return `${m.joined}/${m.players} joined in ${m.rooms} room${m.rooms === 1 ? "" : "s"}, ${failures.length === 0 ? "pass" : `FAIL (${failures.join("; ")})`}, `
+export function describeRun(m: Measurement): string {
+  return `${m.joined}/${m.players} joined in ${m.rooms} room${m.rooms === 1 ? "" : "s"}, ${m.isPass ? "pass" : `FAIL (${m.failure})`}, `
     + `interval p99 ${m.updateIntervalP99Ms.toFixed(0)} ms, ${m.bytesPerClientPerS.toFixed(0)} B/client/s, `
     + `generator ${m.generatorCpuPct.toFixed(0)}% CPU${m.isGeneratorBehind ? " (behind)" : ""}, `
     + `run-queue wait server ${m.serverRunQueueWaitMsPerS.toFixed(0)} / generator ${m.generatorRunQueueWaitMsPerS.toFixed(0)} ms/s`

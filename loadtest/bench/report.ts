@@ -1,11 +1,12 @@
 /**
  * The bench's results: one record per contender with the figures the issue
- * asks for, ratios against this server, the targets' verdicts, and their
- * renderings as a plain-text table and a README section draft.
+ * asks for, ratios against this server (all players in one room), the
+ * targets' verdicts, and their renderings as a plain-text table and a README
+ * section draft.
  */
 import { formatTable } from "../stats.ts";
 import { playersWithinEgress, type Capacity } from "./capacity.ts";
-import type { ContenderId } from "./contenders.ts";
+import { ROOMS_OF_PLAYERS, type ContenderId } from "./contenders.ts";
 import type { Measurement } from "./measure.ts";
 
 /** 1 Gbit/s: a common game server VM's uplink, in bytes per second. */
@@ -28,7 +29,7 @@ export interface ContenderResult {
   generatorCpuPct: number;
   /** The comparison run's generator could not keep up: its figures are the generator's as much as the server's. */
   isGeneratorBound: boolean;
-  /** This contender's figure divided by this server's. */
+  /** This contender's figure divided by this server's (one room). */
   ratios: { bytes: number; serverCpu: number; capacity: number };
   run: Measurement;
   capacity: Capacity;
@@ -36,9 +37,10 @@ export interface ContenderResult {
 
 export interface TargetVerdict {
   target: string;
-  /** The measured ratio, in the target's direction (bigger is better for this server). */
+  /** The measured figure, in the target's direction (bigger is better for this server): a ratio, or players. */
   value: number;
   required: number;
+  unit: "ratio" | "players";
   verdict: "met" | "missed" | "inconclusive";
   note: string;
 }
@@ -77,7 +79,7 @@ export function contenderResult(id: ContenderId, label: string, hasAcks: boolean
   };
 }
 
-/** Fills every contender's ratios against this server (NaN when this server did not run). */
+/** Fills every contender's ratios against this server with one room (NaN when it did not run). */
 export function addRatios(results: ContenderResult[]): void {
   const base = results.find((r) => r.id === "this-server");
   for (const r of results) {
@@ -102,25 +104,58 @@ function describeCapacity(r: ContenderResult): string {
   return `${r.label} ${c.isLowerBound ? ">=" : ""}${c.players} (${LIMIT_TEXT[c.limitedBy]}${fails})`;
 }
 
-/** The issue's five targets, judged from this run; a figure that is only a lower bound can make a verdict inconclusive. */
+/** Players one process must hold (issue 13). */
+export const TARGET_PLAYERS = 1_000;
+/** This server's two scenarios: every player in one room, rooms of ROOMS_OF_PLAYERS. */
+const THIS_SERVER_IDS: readonly ContenderId[] = ["this-server", "this-server-rooms"];
+
+/**
+ * The issue's targets, judged from this run: bytes against this server with
+ * one room, capacity for each of its scenarios, CPU per player-second from
+ * the comparison runs. A capacity that is only a lower bound (">=") makes a
+ * verdict inconclusive unless the comparison holds either way.
+ */
 export function judgeTargets(results: ContenderResult[]): TargetVerdict[] {
   const byId = new Map(results.map((r) => [r.id, r]));
   const self = byId.get("this-server");
-  if (self === undefined) return [];
+  const scenarios = THIS_SERVER_IDS.map((id) => byId.get(id)).filter((r) => r !== undefined);
   const verdicts: TargetVerdict[] = [];
-  const bytes = (id: ContenderId, required: number) => {
+  const failedRuns = (...runs: ContenderResult[]) =>
+    runs.filter((r) => !r.run.isPass).map((r) => `${r.label}'s run failed (${r.run.failure})`).join("; ");
+  const bytes = (self: ContenderResult, id: ContenderId, required: number) => {
     const other = byId.get(id);
     if (other === undefined) return;
     const value = other.bytesPerClientPerS / self.bytesPerClientPerS;
-    const caveat = [self, other].filter((r) => !r.run.isPass).map((r) => `${r.label}'s run failed (${r.run.failure})`).join("; ");
+    const caveat = failedRuns(self, other);
     verdicts.push({
       target: `>= ${required}x fewer bytes per client than ${other.label}`,
-      value, required,
+      value, required, unit: "ratio",
       verdict: value >= required ? "met" : "missed",
       note: `${other.bytesPerClientPerS.toFixed(0)} vs ${self.bytesPerClientPerS.toFixed(0)} B/client/s${caveat === "" ? "" : `; ${caveat}`}`,
     });
   };
-  const capacity = (id: ContenderId, required: number, target: string) => {
+  const players = (self: ContenderResult, required: number) => {
+    const c = self.capacity;
+    const verdict = c.players >= required ? "met" : c.isLowerBound ? "inconclusive" : "missed";
+    verdicts.push({
+      target: `${self.label}: >= ${required.toLocaleString("en-US")} players in one process`,
+      value: c.players, required, unit: "players", verdict, note: describeCapacity(self),
+    });
+  };
+  const cpu = (self: ContenderResult, id: ContenderId) => {
+    const other = byId.get(id);
+    if (other === undefined) return;
+    const value = other.serverCpuMsPerSPerClient / self.serverCpuMsPerSPerClient;
+    const caveat = failedRuns(self, other);
+    verdicts.push({
+      target: `CPU per player-second <= ${other.label}'s (at ${self.run.players} players)`,
+      value, required: 1, unit: "ratio",
+      // A failed run did not carry the scenario's load: its CPU per player says little.
+      verdict: caveat !== "" ? "inconclusive" : value >= 1 ? "met" : "missed",
+      note: `${self.serverCpuMsPerSPerClient.toFixed(2)} vs ${other.serverCpuMsPerSPerClient.toFixed(2)} CPU ms/s per client${caveat === "" ? "" : `; ${caveat}`}`,
+    });
+  };
+  const capacity = (self: ContenderResult, id: ContenderId, required: number, target: string) => {
     const other = byId.get(id);
     if (other === undefined) return;
     const value = self.capacity.players / Math.max(1, other.capacity.players);
@@ -131,13 +166,15 @@ export function judgeTargets(results: ContenderResult[]): TargetVerdict[] {
     else if (a && !b) verdict = value >= required ? "met" : "inconclusive";
     else if (!a && b) verdict = value < required ? "missed" : "inconclusive";
     else verdict = "inconclusive";
-    verdicts.push({ target, value, required, verdict, note: `${describeCapacity(self)} vs ${describeCapacity(other)}` });
+    verdicts.push({ target, value, required, unit: "ratio", verdict, note: `${describeCapacity(self)} vs ${describeCapacity(other)}` });
   };
-  bytes("naive-json-ws", 10);
-  bytes("stock-colyseus", 3);
-  capacity("naive-json-ws", 2, ">= 2x the players of naive JSON");
-  capacity("socket-io", 2, ">= 2x the players of Socket.IO");
-  capacity("send-limit", 0.5, ">= 50% of the send limit's players");
+  if (self !== undefined) {
+    bytes(self, "naive-json-ws", 10);
+    bytes(self, "stock-colyseus", 3);
+  }
+  for (const scenario of scenarios) players(scenario, TARGET_PLAYERS);
+  if (self !== undefined) cpu(self, "naive-json-ws");
+  for (const scenario of scenarios) capacity(scenario, "send-limit", 0.5, `${scenario.label}: >= 50% of the send limit's players`);
   return verdicts;
 }
 
@@ -151,6 +188,7 @@ export function renderTable(results: BenchResults): string {
       r.run.isContended
         ? `busy cores (run-queue wait: server ${r.run.serverRunQueueWaitMsPerS.toFixed(0)}, generator ${r.run.generatorRunQueueWaitMsPerS.toFixed(0)} ms/s)`
         : "",
+      r.run.rooms > 1 ? `${r.run.rooms} rooms` : "",
       r.run.isPass ? "" : `run failed: ${r.run.failure}`,
       `capacity: ${LIMIT_TEXT[r.capacity.limitedBy]}${r.capacity.failedAt !== null ? ` (fails at ${r.capacity.failedAt})`
         : r.capacity.generatorLimitAt !== null ? ` (could not serve ${r.capacity.generatorLimitAt})` : ""}`,
@@ -180,7 +218,8 @@ export function renderTable(results: BenchResults): string {
 /** What the columns mean, printed under the table. */
 export function renderLegend(results: BenchResults): string {
   return [
-    "B/client/s: WebSocket bytes (payload + frame header) each client received per second; ratios are the contender's figure / this server's.",
+    "B/client/s: WebSocket bytes (payload + frame header) each client received per second; ratios are the contender's figure / this server's"
+      + " (one room).",
     `updates/s: state updates per client per second (nominal ${results.scenario.patchHz}); seen/update: players + projectiles a decoding probe holds.`,
     "CPU ms/s: the server process's CPU time per second of wall time (1000 = one core), then per client; RSS: its resident memory at the end.",
     "interval p99: gap between consecutive updates at a client; RTT p99: input sent -> first update acknowledging it (n/a: no ack).",
@@ -193,14 +232,16 @@ export function renderLegend(results: BenchResults): string {
 }
 
 export function renderTargets(results: BenchResults): string {
-  const lines = results.targets.map((t) => `- ${t.target}: **${t.verdict}**, ${ratio(t.value)} (needs ${ratio(t.required)}); ${t.note}`);
+  const figure = (t: TargetVerdict, v: number) => (t.unit === "players" ? v.toLocaleString("en-US") : ratio(v));
+  const lines = results.targets.map((t) => `- ${t.target}: **${t.verdict}**, ${figure(t, t.value)} (needs ${figure(t, t.required)}); ${t.note}`);
   const self = results.contenders.find((c) => c.id === "this-server");
   if (self !== undefined) {
     const others = results.contenders.filter((c) => c.id === "naive-json-ws" || c.id === "socket-io");
-    const uplink = others.map((c) => `${c.label} ${c.capacityWithinUplinkPlayers}`).join(", ");
-    if (uplink !== "") {
+    if (others.length > 0) {
+      // Issue 8's ">= 2x their players": their searches end at the load generator, so a lower bound against a lower bound.
+      lines.push(`- context, not a target (issue 8's ">= 2x the players"): ${describeCapacity(self)} vs ${others.map(describeCapacity).join(", ")}.`);
       lines.push(`- context, not a target: counting only steps whose egress fits a 1 Gbit/s uplink, this server `
-        + `${self.capacityWithinUplinkPlayers} players vs ${uplink}.`);
+        + `${self.capacityWithinUplinkPlayers} players vs ${others.map((c) => `${c.label} ${c.capacityWithinUplinkPlayers}`).join(", ")}.`);
     }
   }
   return lines.join("\n");
@@ -217,9 +258,9 @@ export function renderMarkdown(results: BenchResults): string {
     "### Against the usual alternatives (`npm run bench`)",
     "",
     `Measured ${results.date.slice(0, 10)} on ${m.cpus} cores (${m.cpuModel}), Node ${m.node}, ${m.os}: \`${results.command}\`;`,
-    `${s.players} players in one arena, ${s.tickHz} Hz simulation, ${s.patchHz} Hz updates, view radius ${s.viewRadiusUnits} u, `
-      + `${s.durationS} s measured; ${pinning}. Capacity: most players with update interval p99 <= ${s.intervalBoundMs} ms `
-      + `(${s.capacityWindowS} s per step).`,
+    `${s.players} players (this server: all in one arena, and in arenas of ${ROOMS_OF_PLAYERS} placed by matchmaking), `
+      + `${s.tickHz} Hz simulation, ${s.patchHz} Hz updates, view radius ${s.viewRadiusUnits} u, ${s.durationS} s measured; ${pinning}. `
+      + `Capacity: most players with update interval p99 <= ${s.intervalBoundMs} ms (${s.capacityWindowS} s per step).`,
     "",
     "```",
     renderTable(results),

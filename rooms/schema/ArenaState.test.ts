@@ -1,6 +1,6 @@
 import { Decoder, Encoder, StateView } from "@colyseus/schema";
 import { describe, expect, it } from "vitest";
-import { ArenaState, OWNER_VIEW_TAG, Player } from "./ArenaState.ts";
+import { ArenaState, OWNER_VIEW_TAG, Player, PlayerInput } from "./ArenaState.ts";
 
 /** Encodes one patch for `view` the way the room's serializer does: shared changes, then the view's. */
 function patchFor(encoder: Encoder, view: StateView): Uint8Array {
@@ -59,5 +59,14 @@ describe("arena wire contract", () => {
 
     other.x += 1; // one axis only: 5 bytes
     expect(patchFor(encoder, view).byteLength).toBe(5);
+  });
+
+  it("clones an input as a plain copy of its five numbers (what core's input buffer stores)", () => {
+    const input = new PlayerInput({ seq: 7, moveX: -1, moveY: 1, aim: 1.5, fire: true });
+    const copy = input.clone();
+    expect(copy).toEqual({ seq: 7, moveX: -1, moveY: 1, aim: input.aim, fire: true });
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    input.seq = 8;
+    expect(copy.seq).toBe(7);
   });
 });

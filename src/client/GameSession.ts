@@ -147,7 +147,20 @@ export class GameSession {
   private listen(): void {
     const room = this.room;
     const callbacks = Callbacks.get(room);
-    callbacks.onAdd("players", (player, id) => this.players.remember(id, player.name));
+    // Kills: the own ones arrive as a `kill` message; others' come with the victim's state, for victims in view.
+    const stopWatchingDeaths = new Map<string, () => void>();
+    callbacks.onAdd("players", (player, id) => {
+      this.players.remember(id, player.name);
+      stopWatchingDeaths.get(id)?.();
+      stopWatchingDeaths.set(id, callbacks.listen(player, "isAlive", (isAlive, wasAlive) => {
+        const ownId = room.sessionId;
+        if (wasAlive === true && !isAlive && id !== ownId && player.killedBy !== ownId) this.onKill(player.killedBy, id);
+      }, false));
+    });
+    callbacks.onRemove("players", (_player, id) => {
+      stopWatchingDeaths.get(id)?.();
+      stopWatchingDeaths.delete(id);
+    });
     callbacks.onAdd("projectiles", (projectile, id) => this.projectiles.add(id, projectile));
     callbacks.onRemove("projectiles", (_projectile, id) => this.removedProjectiles.push(id));
     room.onStateChange((state) => {

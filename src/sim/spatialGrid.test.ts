@@ -33,6 +33,26 @@ describe("spatial grid", () => {
     }
   });
 
+  it("answers from the current contents only after clears and rebuilds (pooled entries, emptied cells)", () => {
+    const grid = new SpatialGrid<Item>(200, 200, 10);
+    const rng = { rngState: 99 };
+    for (let round = 0; round < 20; round++) {
+      // Each rebuild holds a different number of items in different cells, as ticks do.
+      const items = randomWorld(round + 1, 50 + Math.floor(nextRandom(rng) * 300));
+      grid.clear();
+      for (const it of items) grid.insertPoint(it, it.x, it.y);
+      for (let q = 0; q < 20; q++) {
+        const x = nextRandom(rng) * 200;
+        const y = nextRandom(rng) * 200;
+        const r = nextRandom(rng) * 60;
+        const expected = items.filter((i) => (i.x - x) ** 2 + (i.y - y) ** 2 <= r * r);
+        expect(ids(grid.queryRadius(x, y, r, []))).toEqual(ids(expected));
+      }
+    }
+    grid.clear();
+    expect(grid.queryRadius(100, 100, 500, [])).toEqual([]);
+  });
+
   it.each([1, 2, 3])("box queries equal a brute-force scan, each item once (world %i)", (seed) => {
     const items = randomWorld(seed, 300);
     const grid = new SpatialGrid<Item>(200, 200, 10);

@@ -19,6 +19,11 @@ export class SpatialGrid<T> {
   private readonly cols: number;
   private readonly rows: number;
   private readonly cells: Entry<T>[][];
+  /** Indices of the cells holding entries since the last clear: a clear visits only these. */
+  private readonly occupiedCells: number[] = [];
+  /** Entries are reused across clears: a grid rebuilt every tick allocates nothing once warm. */
+  private readonly entryPool: Entry<T>[] = [];
+  private entriesInUse = 0;
   private queryId = 0;
 
   constructor(widthUnits: number, heightUnits: number, cellUnits: number) {
@@ -29,7 +34,10 @@ export class SpatialGrid<T> {
   }
 
   clear(): void {
-    for (const cell of this.cells) cell.length = 0;
+    for (const index of this.occupiedCells) this.cells[index]!.length = 0;
+    this.occupiedCells.length = 0;
+    // Pooled entries keep their last item until reused: at most one rebuild's worth, never grown by churn.
+    this.entriesInUse = 0;
   }
 
   insertPoint(item: T, x: number, y: number): void {
@@ -37,13 +45,23 @@ export class SpatialGrid<T> {
   }
 
   insertBox(item: T, minX: number, minY: number, maxX: number, maxY: number): void {
-    const entry: Entry<T> = { item, minX, minY, maxX, maxY, seenByQuery: -1 };
+    const entry = this.takeEntry();
+    entry.item = item;
+    entry.minX = minX;
+    entry.minY = minY;
+    entry.maxX = maxX;
+    entry.maxY = maxY;
     const c0 = this.col(minX);
     const c1 = this.col(maxX);
     const r0 = this.row(minY);
     const r1 = this.row(maxY);
     for (let r = r0; r <= r1; r++) {
-      for (let c = c0; c <= c1; c++) this.cells[r * this.cols + c]!.push(entry);
+      for (let c = c0; c <= c1; c++) {
+        const index = r * this.cols + c;
+        const cell = this.cells[index]!;
+        if (cell.length === 0) this.occupiedCells.push(index);
+        cell.push(entry);
+      }
     }
   }
 
@@ -86,6 +104,15 @@ export class SpatialGrid<T> {
       }
     }
     return out;
+  }
+
+  private takeEntry(): Entry<T> {
+    if (this.entriesInUse < this.entryPool.length) return this.entryPool[this.entriesInUse++]!;
+    // seenByQuery -1: no query has returned it (query ids start at 1 and only grow, so a reused entry's old id is harmless).
+    const entry = { item: undefined as unknown as T, minX: 0, minY: 0, maxX: 0, maxY: 0, seenByQuery: -1 };
+    this.entryPool.push(entry);
+    this.entriesInUse++;
+    return entry;
   }
 
   private col(x: number): number {

@@ -27,6 +27,8 @@ export interface SimPlayer {
   hp: number;
   score: number;
   isAlive: boolean;
+  /** Id of the player whose shot killed this one last ("" before a first death). */
+  killedBy: string;
   nextFireTick: number;
   respawnTick: number;
 }
@@ -110,7 +112,7 @@ export function addPlayer(world: World, id: string, name: string): SimPlayer {
   const spawn = pickSpawnPoint(world);
   const player: SimPlayer = {
     kind: "player", id, name, x: spawn.x, y: spawn.y, vx: 0, vy: 0, aim: 0,
-    hp: PLAYER_MAX_HP, score: 0, isAlive: true, nextFireTick: 0, respawnTick: 0,
+    hp: PLAYER_MAX_HP, score: 0, isAlive: true, killedBy: "", nextFireTick: 0, respawnTick: 0,
   };
   world.players.set(id, player);
   world.entityGrid.insertPoint(player, player.x, player.y);
@@ -238,6 +240,7 @@ function hitPlayer(world: World, shooterId: string, target: SimPlayer): void {
   world.events.push({ type: "hit", shooterId, targetId: target.id, hp: target.hp });
   if (target.hp > 0) return;
   target.isAlive = false;
+  target.killedBy = shooterId;
   target.vx = 0;
   target.vy = 0;
   target.respawnTick = world.tick + ticksFor(RESPAWN_DELAY_MS, world.tickHz);

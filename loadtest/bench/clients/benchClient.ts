@@ -7,7 +7,7 @@ export interface BenchClient {
   /** Sends this tick's input. */
   send(intent: Intent): void;
   readonly isOpen: boolean;
-  /** The room it joined, where the protocol has rooms ("" otherwise): all clients must share one. */
+  /** The room it joined, where the protocol has rooms ("" otherwise): the players fill as few rooms as the room size allows. */
   readonly roomId: string;
   /** False for a probe that reads through a library client whose raw frames it cannot see. */
   readonly countsBytes: boolean;
