@@ -10,6 +10,7 @@ import {
 } from "../src/sim/world.ts";
 import { ClientGuard, guardFrames } from "./clientGuard.ts";
 import { FailurePolicy } from "./failurePolicy.ts";
+import { FixedRateTimer } from "./fixedRateTimer.ts";
 import { admitJoin, type JoinIdentity } from "./joinToken.ts";
 import { InterestManager } from "./interest.ts";
 import { rewindMsOf, rewindTargetView } from "./lagCompensation.ts";
@@ -82,6 +83,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   private messaging!: PlayerMessaging;
   private sessions!: PlayerSessions;
   private patchesPrepared = 0;
+  private patchTimer?: FixedRateTimer;
+  private isSendingPatch = false;
   /** Seats held for dropped players, so a replaced session's seat can be given up at once. */
   private readonly heldSeats = new Map<string, Deferred<Client>>();
 
@@ -100,7 +103,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.maxMessagesPerSecond = this.settings.maxMessagesPerSecond;
     this.guard = new ClientGuard(this.settings.maxClientBufferBytes, this.log, this.stats, (run, ms) => this.clock.setTimeout(run, ms), this.settings.clientAddressOf);
     this["_onMessage"] = guardFrames(this["_onMessage"].bind(this), this.guard.refuse, !this.settings.isLatencySimulated);
+    // Clients and the rewind read patchRate; the patches themselves come from patchTimer (see broadcastPatch).
     this.patchRate = 1000 / this.settings.patchHz;
+    this.patchTimer = new FixedRateTimer(this.patchRate, () => this.sendPatch());
+    this.patchTimer.start();
     this.state.tickHz = this.settings.tickHz;
     const rewind = this.allowRewindState({ maxRewindMs: this.settings.maxRewindMs });
     rewind.attachAll(this.state.players, { fields: ["x", "y"], mode: "snapshot" });
@@ -186,6 +192,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   }
 
   onDispose() {
+    this.patchTimer?.stop();
     // A room whose onCreate refused its options never counted as created.
     if (this.messaging === undefined) return;
     this.messaging.stop();
@@ -198,7 +205,28 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.failures.handle(error, methodName, this.log);
   }
 
+  /**
+   * Colyseus calls this from its own setInterval, which drifts under load (Node re-arms an interval
+   * from when its callback ran: on a busy core 20 Hz became 17.6). Those calls do nothing; patches
+   * are sent by patchTimer, against fixed deadlines.
+   */
   override broadcastPatch(): boolean {
+    return this.isSendingPatch ? this.preparePatchAndSend() : false;
+  }
+
+  private sendPatch(): void {
+    this.isSendingPatch = true;
+    try {
+      this.broadcastPatch();
+    } catch (error) {
+      // Outside Colyseus' handlers: contained here, so a failing patch costs this room a patch, never the process.
+      this.log.error({ event: "patch_failed", err: error }, "sending a patch threw");
+    } finally {
+      this.isSendingPatch = false;
+    }
+  }
+
+  private preparePatchAndSend(): boolean {
     const started = performance.now();
     try {
       // Players are mirrored onto the schema once per patch, not per tick: only patches read it

@@ -14,6 +14,12 @@ export interface RoomSampleForMetrics {
 
 const LABELS = ["room_type"] as const;
 
+interface RoomSeries {
+  tickSeconds: { observe(value: number): void };
+  patchSeconds: { observe(value: number): void };
+  overruns: { inc(): void };
+}
+
 /**
  * Prometheus metrics of this process: Node's default `nodejs_*`/`process_*`
  * plus `gameserver_*` in base units. Per-tick work is one histogram observe;
@@ -24,6 +30,8 @@ export class GameMetrics implements ArenaTelemetry {
   /** Off: tick and patch reports are ignored (for measuring what metrics cost). */
   isEnabled = true;
   private readonly roomTypes = new Map<string, string>();
+  /** Per room, its series bound to their labels once: observe() with a label object hashes the labels on every call. */
+  private readonly roomSeries = new Map<string, RoomSeries>();
   private readonly tickBudgetMicros: number;
 
   private readonly tickSeconds = new Histogram({
@@ -88,24 +96,40 @@ export class GameMetrics implements ArenaTelemetry {
 
   onRoomCreated(roomId: string, roomType: string): void {
     this.roomTypes.set(roomId, roomType);
+    this.roomSeries.delete(roomId);
   }
 
   onRoomDisposed(roomId: string): void {
     this.roomTypes.delete(roomId);
+    this.roomSeries.delete(roomId);
   }
 
   onTick(roomId: string, simMicros: number): void {
     if (!this.isEnabled) return;
-    const type = this.roomTypes.get(roomId) ?? "unknown";
-    this.tickSeconds.observe({ room_type: type }, simMicros / 1e6);
-    if (simMicros > this.tickBudgetMicros) this.overruns.inc({ room_type: type });
+    const series = this.seriesOf(roomId);
+    series.tickSeconds.observe(simMicros / 1e6);
+    if (simMicros > this.tickBudgetMicros) series.overruns.inc();
   }
 
   onPatch(roomId: string, patchMicros: number): void {
     if (!this.isEnabled) return;
-    const type = this.roomTypes.get(roomId) ?? "unknown";
-    this.patchSeconds.observe({ room_type: type }, patchMicros / 1e6);
-    if (patchMicros > this.tickBudgetMicros) this.overruns.inc({ room_type: type });
+    const series = this.seriesOf(roomId);
+    series.patchSeconds.observe(patchMicros / 1e6);
+    if (patchMicros > this.tickBudgetMicros) series.overruns.inc();
+  }
+
+  private seriesOf(roomId: string): RoomSeries {
+    let series = this.roomSeries.get(roomId);
+    if (series === undefined) {
+      const labels = { room_type: this.roomTypes.get(roomId) ?? "unknown" };
+      series = {
+        tickSeconds: this.tickSeconds.labels(labels),
+        patchSeconds: this.patchSeconds.labels(labels),
+        overruns: this.overruns.labels(labels),
+      };
+      this.roomSeries.set(roomId, series);
+    }
+    return series;
   }
 
   /** Sets the per-second figures from this process's snapshot. */
