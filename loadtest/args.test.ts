@@ -38,6 +38,21 @@ describe("parseArgs", () => {
     expect(options(["--bots", "3"]).probeBots).toBe(3);
   });
 
+  it("takes the server's join secret from --join-secret, else from JOIN_SECRET, else joins anonymously", () => {
+    const secret = "s".repeat(32);
+    const parse = (argv: string[], env: Record<string, string>) => {
+      const result = parseArgs(argv, 4, env);
+      if (!result.ok || !("value" in result)) throw new Error(result.ok ? "help" : result.reason);
+      return result.value.joinSecret;
+    };
+    expect(parse([], {})).toBeUndefined();
+    expect(parse([], { JOIN_SECRET: secret })).toBe(secret);
+    expect(parse(["--join-secret", `${secret}-flag`], { JOIN_SECRET: secret })).toBe(`${secret}-flag`);
+    expect(parseArgs(["--join-secret", "short"], 4, {})).toEqual({ ok: false, reason: "--join-secret must be at least 32 non-space characters, like the server's JOIN_SECRET" });
+    const fromEnv = parseArgs([], 4, { JOIN_SECRET: "short" });
+    expect(fromEnv).toEqual({ ok: false, reason: "JOIN_SECRET must be at least 32 non-space characters, like the server's" });
+  });
+
   it("answers --help", () => {
     expect(parseArgs(["--help"])).toEqual({ ok: true, help: true });
   });

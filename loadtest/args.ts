@@ -25,6 +25,8 @@ export interface LoadtestOptions {
   stepRetries: number;
   /** Generator CPU (% of one core) at or above which the generator counts as saturated. */
   maxGeneratorCpuPct: number;
+  /** The server's JOIN_SECRET: each bot signs its own join token with it. Undefined: anonymous joins. */
+  joinSecret: string | undefined;
 }
 
 export const DEFAULT_SLO = "errors==0";
@@ -46,6 +48,12 @@ export const USAGE = `usage: npm run loadtest -- [flags]
   --step-duration S      seconds each capacity step is measured at full load (default 10)
   --step-retries N       measure a step that broke the SLO up to N more times before stopping (default 0)
   --max-generator-cpu P  generator CPU (% of one core) that counts as saturated (default 90 x cores)
+  --join-secret SECRET   the server's JOIN_SECRET: each bot joins with its own signed token
+                         (default: the JOIN_SECRET environment variable; unset: anonymous joins)
+environment: JOIN_SECRET (as --join-secret, which wins; better than the flag, which other users see in ps)
+rate limits: all bots come from this machine's address, so a server's MAX_JOINS_PER_ADDRESS_PER_MIN
+  (default 120) refuses joins past it with 429: keep --ramp under it / 60 (1.9), or exempt this
+  address with the server's RATE_LIMIT_EXEMPT; refused joins are counted by reason in the report
 exit code: 0 the SLO held, 1 it failed (or the run could not go on), 2 bad arguments`;
 
 export type ParsedArgs =
@@ -54,7 +62,7 @@ export type ParsedArgs =
   | { ok: false; reason: string };
 
 /** Parses argv (without node and script), or returns the first problem as one line. */
-export function parseArgs(argv: readonly string[], cores = availableParallelism()): ParsedArgs {
+export function parseArgs(argv: readonly string[], cores = availableParallelism(), env: Readonly<Record<string, string | undefined>> = process.env): ParsedArgs {
   let flags: Record<string, string | boolean | undefined>;
   try {
     flags = parseFlags({
@@ -78,6 +86,7 @@ export function parseArgs(argv: readonly string[], cores = availableParallelism(
         "step-duration": { type: "string" },
         "step-retries": { type: "string" },
         "max-generator-cpu": { type: "string" },
+        "join-secret": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -115,6 +124,7 @@ export function parseArgs(argv: readonly string[], cores = availableParallelism(
       stepDurationS: num(flags, "step-duration", 10, 1, 3_600),
       stepRetries: int(flags, "step-retries", 0, 0, 5),
       maxGeneratorCpuPct: num(flags, "max-generator-cpu", 90 * cores, 1, 100 * 1024),
+      joinSecret: joinSecret(str(flags["join-secret"]), env.JOIN_SECRET),
     };
     if (options.jsonPath === "") throw new ArgError("--json needs a file name");
     return { ok: true, value: Object.freeze(options) };
@@ -148,6 +158,17 @@ function int(flags: Record<string, string | boolean | undefined>, name: string, 
     throw new ArgError(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
   }
   return value;
+}
+
+/** The flag, else the environment variable; held to the server's own rule (src/config.ts), so a typo shows here, not as 525s. */
+function joinSecret(flag: string | undefined, fromEnv: string | undefined): string | undefined {
+  if (flag !== undefined) {
+    if (!/^\S{32,}$/.test(flag)) throw new ArgError("--join-secret must be at least 32 non-space characters, like the server's JOIN_SECRET");
+    return flag;
+  }
+  if (fromEnv === undefined || fromEnv.trim() === "") return undefined;
+  if (!/^\S{32,}$/.test(fromEnv)) throw new ArgError("JOIN_SECRET must be at least 32 non-space characters, like the server's");
+  return fromEnv;
 }
 
 function parseUrl(raw: string): string {

@@ -13,22 +13,34 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { failUsage, parseCommandLine } from "../src/commandLine.ts";
 import { freePort } from "./ports.ts";
 import { formatTable, percentile } from "./stats.ts";
 
-const { values: args } = parseArgs({
+const USAGE = `usage: npm run bench:matchmaking -- [--joins 900] [--rate 300]
+
+Join throughput and latency of joinOrCreate (HTTP matchmaking, WebSocket connect, first state,
+then leave), offered open-loop at a fixed rate, against one embedded server process and then
+against three processes sharing a private redis-server (started and stopped here, on free
+loopback ports). Prints joins/s, p50 and p99 latency, failures and the generator's CPU per setup.
+
+  --joins N   joins offered per setup, 1-20000 (default 900)
+  --rate R    joins offered per second, 1-5000 (default 300)
+
+environment: none (needs redis-server on the PATH).`;
+const spec = {
+  name: "bench:matchmaking",
+  usage: USAGE,
   options: {
     joins: { type: "string", default: "900" },
     rate: { type: "string", default: "300" },
   },
-});
+} as const;
+const args = parseCommandLine(spec);
 const joins = Number(args.joins);
 const ratePerS = Number(args.rate);
-if (!Number.isInteger(joins) || joins < 1 || joins > 20_000 || !(ratePerS >= 1 && ratePerS <= 5_000)) {
-  process.stderr.write("usage: bench:matchmaking [--joins 1-20000] [--rate 1-5000 joins/s]\n");
-  process.exit(2);
-}
+if (!Number.isInteger(joins) || joins < 1 || joins > 20_000) failUsage(spec, `--joins must be an integer from 1 to 20000 (got "${args.joins}")`);
+if (!(ratePerS >= 1 && ratePerS <= 5_000)) failUsage(spec, `--rate must be a number from 1 to 5000 (got "${args.rate}")`);
 /** Joins still open at once; past this the generator, not the server, would be measured. */
 const MAX_IN_FLIGHT = 1_000;
 

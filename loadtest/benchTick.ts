@@ -13,9 +13,9 @@
 import { WebSocketClient } from "@colyseus/ws-transport";
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { buildApp } from "../src/app.ts";
+import { failUsage, parseCommandLine } from "../src/commandLine.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
 import type { ArenaTelemetry } from "../rooms/settings.ts";
@@ -26,20 +26,34 @@ import { nextRandom } from "../src/sim/rng.ts";
 import { addPlayer, applyInput, createWorld, stepWorld } from "../src/sim/world.ts";
 import { formatTable, percentile } from "./stats.ts";
 
-const { values: args } = parseArgs({
+const USAGE = `usage: npm run bench:tick -- [--players 16,64,128] [--seconds 10] [--port 2599] [--bytes-only]
+
+In-process cost of the arena room, per player count: the server runs in this process (pinned to
+core 0), real SDK clients in a child process (pinned to core 1) move, aim and fire every tick.
+Prints the tick's simulation time, each patch's encode and send time, bytes per client, the
+server's CPU and what metrics cost; then the bytes a moved entity costs, by ref-id band.
+
+  --players LIST   comma-separated player counts, each 1-256, one row each (default 16,64,128)
+  --seconds S      seconds measured per row, above 0, at most 120 (default 10)
+  --port P         loopback port of the in-process server (default 2599)
+  --bytes-only     only the bytes-per-entity part (deterministic, no server, a few seconds)
+
+environment: none (the server's settings are fixed here: the defaults, ARENA_MAX_CLIENTS 256).`;
+const spec = {
+  name: "bench:tick",
+  usage: USAGE,
   options: {
     players: { type: "string", default: "16,64,128" },
     seconds: { type: "string", default: "10" },
     port: { type: "string", default: "2599" },
     "bytes-only": { type: "boolean", default: false },
   },
-});
+} as const;
+const args = parseCommandLine(spec);
 const playerCounts = args.players.split(",").map(Number);
 const measureMs = Number(args.seconds) * 1000;
-if (playerCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 256) || !(measureMs > 0 && measureMs <= 120_000)) {
-  process.stderr.write("usage: bench:tick [--players 16,64,128] [--seconds 1-120] [--bytes-only]\n");
-  process.exit(2);
-}
+if (playerCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) failUsage(spec, `--players must be comma-separated integers from 1 to 256 (got "${args.players}")`);
+if (!(measureMs > 0 && measureMs <= 120_000)) failUsage(spec, `--seconds must be a number above 0 and at most 120 (got "${args.seconds}")`);
 
 const hasTaskset = spawnSync("taskset", ["-V"]).status === 0;
 if (hasTaskset) spawnSync("taskset", ["-a", "-cp", "0", String(process.pid)]);

@@ -72,11 +72,15 @@ export class Bot {
     return this.input?.tickRate;
   }
 
-  /** Matchmakes and connects; resolves with the join time in ms, rejects on failure or timeout. */
-  async join(target: JoinTarget): Promise<number> {
+  /**
+   * Matchmakes and connects, with `token` as the join token when the server
+   * wants one; resolves with the join time in ms, rejects on failure or timeout.
+   */
+  async join(target: JoinTarget, token?: string): Promise<number> {
     const started = performance.now();
     const options: Record<string, string> = { name: `bot-${this.index}` };
     if (target.mode !== undefined) options.mode = target.mode;
+    if (token !== undefined) options.token = token;
     const joining = target.client.joinOrCreate(target.roomName, options);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

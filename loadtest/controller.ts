@@ -3,6 +3,7 @@
  * fixed rate (round-robin over workers), and adds every worker report into
  * the aggregates that are open at that moment.
  */
+import { randomBytes } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { Aggregate, type WorkerReport } from "./metrics.ts";
 import type { BotSpec, FromWorker, ToWorker, WorkerConfig } from "./workerMessages.ts";
@@ -24,6 +25,8 @@ export interface ControllerOptions {
   /** Bots with index below this decode state (spread evenly over the workers by round-robin). */
   probeBots: number;
   joinTimeoutMs: number;
+  /** Set: every bot signs its own join token with it. */
+  joinSecret: string | undefined;
 }
 
 /** A run that cannot go on (no bot can join, a worker died): ends with exit code 1. */
@@ -69,6 +72,8 @@ export class LoadController {
   /** Starts the workers and resolves once every one is ready. */
   async start(): Promise<void> {
     const ready: Promise<unknown>[] = [];
+    // Player ids are unique per run, so two runs against one server do not replace each other's sessions (4104).
+    const runId = randomBytes(4).toString("hex");
     for (let workerId = 0; workerId < this.options.workers; workerId++) {
       const config: WorkerConfig = {
         workerId,
@@ -77,6 +82,8 @@ export class LoadController {
         mode: this.options.mode,
         joinTimeoutMs: this.options.joinTimeoutMs,
         reportIntervalMs: REPORT_INTERVAL_MS,
+        joinSecret: this.options.joinSecret,
+        runId,
       };
       const worker = new Worker(new URL("./worker.ts", import.meta.url), { workerData: config });
       worker.on("message", (message: FromWorker) => {

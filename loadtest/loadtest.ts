@@ -5,9 +5,11 @@
  * or the run could not go on, 2 bad arguments.
  */
 import { writeFile } from "node:fs/promises";
+import { usageLine } from "../src/commandLine.ts";
 import { parseArgs, USAGE, type LoadtestOptions } from "./args.ts";
 import { findCapacity } from "./capacity.ts";
 import { LoadController, RunAbortedError } from "./controller.ts";
+import { explainJoinFailures } from "./joinFailures.ts";
 import type { Aggregate } from "./metrics.ts";
 import { Progress } from "./progress.ts";
 import { buildReport, formatReport, type CapacityReport, type LoadReport } from "./report.ts";
@@ -16,7 +18,7 @@ const REACHABILITY_TIMEOUT_MS = 5_000;
 
 const parsed = parseArgs(process.argv.slice(2));
 if (!parsed.ok) {
-  process.stderr.write(`loadtest: ${parsed.reason} (see --help)\n`);
+  process.stderr.write(`loadtest: ${parsed.reason}\n${usageLine(USAGE)}\n`);
   process.exit(2);
 }
 if ("help" in parsed) {
@@ -38,6 +40,7 @@ const controller = new LoadController({
   workers: options.workers,
   probeBots: options.probeBots,
   joinTimeoutMs: options.joinTimeoutS * 1000,
+  joinSecret: options.joinSecret,
 });
 const progress = new Progress(process.stderr, controller);
 const stopping = new AbortController();
@@ -105,6 +108,7 @@ if (abortedBy !== undefined) {
 
 process.stdout.write(`${formatReport(report)}\n`);
 if (abortedBy !== undefined) process.stderr.write(`loadtest: ${abortedBy.message}\n`);
+for (const line of explainJoinFailures(report.joinFailures)) process.stderr.write(`loadtest: ${line}\n`);
 if (options.jsonPath !== undefined) await writeFile(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
 process.exit(report.slo.pass ? 0 : 1);
 

@@ -6,6 +6,7 @@
  * measurement window, a capacity step...).
  */
 import { Histogram } from "./histogram.ts";
+import { JoinFailureTally } from "./joinFailures.ts";
 
 /** Error messages kept per aggregate: enough to say what went wrong, bounded for huge failing runs. */
 const MAX_ERROR_SAMPLES = 5;
@@ -24,6 +25,8 @@ export class BotCounters {
   roomErrors = 0;
   /** Unexpected closes of joined bots, by close code. */
   disconnects = new Map<number, number>();
+  /** Failed joins by reason (joinFailures.ts). */
+  joinFailures = new Map<string, number>();
   errorSamples: string[] = [];
   /** Input sent -> acknowledged, probe bots only, ms. */
   rtt = new Histogram();
@@ -34,6 +37,12 @@ export class BotCounters {
 
   noteError(message: string): void {
     if (this.errorSamples.length < MAX_ERROR_SAMPLES && !this.errorSamples.includes(message)) this.errorSamples.push(message);
+  }
+
+  noteJoinFailure(reason: string): void {
+    this.failed++;
+    this.joinFailures.set(reason, (this.joinFailures.get(reason) ?? 0) + 1);
+    this.noteError(`join failed: ${reason}`);
   }
 
   noteDisconnect(code: number): void {
@@ -59,6 +68,7 @@ export class BotCounters {
       inputsAcked: this.inputsAcked,
       roomErrors: this.roomErrors,
       disconnects: Object.fromEntries(this.disconnects),
+      joinFailures: Object.fromEntries(this.joinFailures),
       errorSamples: this.errorSamples,
       rtt: this.rtt.counts.slice(),
       patchInterval: this.patchInterval.counts.slice(),
@@ -69,6 +79,7 @@ export class BotCounters {
     this.joinMs = [];
     this.errorSamples = [];
     this.disconnects.clear();
+    this.joinFailures.clear();
     this.rtt.reset();
     this.patchInterval.reset();
     this.tickLag.reset();
@@ -96,6 +107,7 @@ export interface WorkerReport {
   inputsAcked: number;
   roomErrors: number;
   disconnects: Record<string, number>;
+  joinFailures: Record<string, number>;
   errorSamples: string[];
   rtt: Uint32Array;
   patchInterval: Uint32Array;
@@ -118,6 +130,7 @@ export class Aggregate {
   roomErrors = 0;
   botSeconds = 0;
   disconnects: Record<string, number> = {};
+  readonly joinFailures = new JoinFailureTally();
   errorSamples: string[] = [];
   readonly rtt = new Histogram();
   readonly patchInterval = new Histogram();
@@ -140,6 +153,7 @@ export class Aggregate {
     this.roomErrors += report.roomErrors;
     this.botSeconds += report.botSeconds;
     for (const [code, count] of Object.entries(report.disconnects)) this.disconnects[code] = (this.disconnects[code] ?? 0) + count;
+    this.joinFailures.addAll(report.joinFailures);
     for (const message of report.errorSamples) {
       if (this.errorSamples.length < MAX_ERROR_SAMPLES && !this.errorSamples.includes(message)) this.errorSamples.push(message);
     }

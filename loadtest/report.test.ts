@@ -75,6 +75,23 @@ describe("buildReport", () => {
     expect(sloValuesOf(report).disconnects).toBe(3);
   });
 
+  it("groups failed joins by reason across workers, most frequent first, and lists them in the table", () => {
+    const run = new Aggregate();
+    run.add(workerReport((c) => {
+      c.noteJoinFailure("429: too many matchmaking requests from your address: retry in N s");
+      c.noteJoinFailure("525: a join token is required");
+      c.noteJoinFailure("525: a join token is required");
+    }));
+    run.add(workerReport((c) => c.noteJoinFailure("525: a join token is required")));
+    const report = buildReport(input(run, run));
+    expect(report.failed).toBe(4);
+    expect(Object.entries(report.joinFailures)).toEqual([
+      ["525: a join token is required", 3],
+      ["429: too many matchmaking requests from your address: retry in N s", 1],
+    ]);
+    expect(formatReport(report)).toMatch(/join failed\s+3 x 525: a join token is required/);
+  });
+
   it("reports what it could not measure as null, durationS 0 without full load, and fails SLO clauses on it", () => {
     const run = new Aggregate();
     const report = buildReport(input(run, undefined));

@@ -24,6 +24,8 @@ export interface LoadReport {
   bytesUpPerBotPerS: Measured;
   /** Unexpected closes of joined bots, by close code. */
   disconnects: Record<string, number>;
+  /** Failed joins by reason, e.g. `{ "525: a join token is required": 3 }` (joinFailures.ts), most frequent first. */
+  joinFailures: Record<string, number>;
   /** failed + unexpected disconnects + errors raised by joined rooms. */
   errors: number;
   /** The load generator's own CPU (every worker thread), % of one core. */
@@ -129,6 +131,7 @@ export function buildReport(input: ReportInput): LoadReport {
     bytesDownPerBotPerS: measuredOrNull(round(perBotS(measured.bytesDown), 0)),
     bytesUpPerBotPerS: measuredOrNull(round(perBotS(measured.bytesUp), 0)),
     disconnects: { ...joins.disconnects },
+    joinFailures: joins.joinFailures.toJSON(),
     errors: joins.errors,
     generatorCpuPct: measuredOrNull(round(measured.cpuPct, 0)),
     slo: { pass: false, failures: [], expression: input.sloText },
@@ -182,6 +185,7 @@ export function formatReport(report: LoadReport): string {
   const disconnects = Object.entries(report.disconnects).map(([code, n]) => `${code}: ${n}`).join(", ") || "none";
   const rows: [string, string][] = [
     ["bots joined / failed", `${report.joined} / ${report.failed} of ${report.bots}`],
+    ...Object.entries(report.joinFailures).map(([reason, n]): [string, string] => ["  join failed", `${n} x ${reason}`]),
     ["at full load", `${report.durationS} s${report.interrupted ? " (interrupted)" : ""}`],
     ["join ms p50 / p95 / p99", `${f(report.joinMs.p50)} / ${f(report.joinMs.p95)} / ${f(report.joinMs.p99)}`],
     ["rtt ms p50 / p95 / p99 / p99.9", `${f(report.rttMs.p50)} / ${f(report.rttMs.p95)} / ${f(report.rttMs.p99)} / ${f(report.rttMs.p999)}`],

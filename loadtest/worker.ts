@@ -5,7 +5,9 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { Client } from "@colyseus/sdk";
+import { signJoinToken } from "../rooms/joinToken.ts";
 import { Bot, type JoinTarget } from "./bot.ts";
+import { joinFailureReason } from "./joinFailures.ts";
 import { BotCounters } from "./metrics.ts";
 import type { BotSpec, FromWorker, ToWorker, WorkerConfig } from "./workerMessages.ts";
 
@@ -14,6 +16,8 @@ const FALLBACK_TICK_HZ = 30;
 /** Bots are spread over this many send slots per tick, so a worker does not send all its inputs in one burst. */
 const SLOTS_PER_TICK = 4;
 const LEAVE_TIMEOUT_MS = 5_000;
+/** A join token is checked when the bot joins, never after: an hour outlasts any join timeout. */
+const TOKEN_TTL_S = 3_600;
 
 const port = parentPort;
 if (port === null) throw new Error("worker.ts runs as a worker thread");
@@ -39,10 +43,16 @@ function post(message: FromWorker): void {
   port!.postMessage(message);
 }
 
+/** Undefined without a secret; else this bot's own token (a player id per bot: one session per player id). */
+async function tokenFor(index: number): Promise<string | undefined> {
+  if (config.joinSecret === undefined) return undefined;
+  return signJoinToken(config.joinSecret, { playerId: `lt-${config.runId}-${index}`, name: `bot-${index}` }, TOKEN_TTL_S);
+}
+
 function spawn(specs: readonly BotSpec[]): void {
   for (const spec of specs) {
     const bot = new Bot(spec.index, spec.isProbe, counters);
-    const pending: Promise<void> = bot.join(target).then(
+    const pending: Promise<void> = tokenFor(spec.index).then((token) => bot.join(target, token)).then(
       (joinMs) => {
         counters.joined++;
         counters.joinMs.push(joinMs);
@@ -50,10 +60,7 @@ function spawn(specs: readonly BotSpec[]): void {
         // Joined after stop() stopped waiting for it: leave right away, no seat left behind.
         if (hasLeft) void bot.leave(LEAVE_TIMEOUT_MS);
       },
-      (error: unknown) => {
-        counters.failed++;
-        counters.noteError(`join failed: ${error instanceof Error ? error.message : String(error)}`);
-      },
+      (error: unknown) => counters.noteJoinFailure(joinFailureReason(error)),
     ).finally(() => pendingJoins.delete(pending));
     pendingJoins.add(pending);
   }

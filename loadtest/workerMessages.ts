@@ -9,6 +9,10 @@ export interface WorkerConfig {
   mode: string | undefined;
   joinTimeoutMs: number;
   reportIntervalMs: number;
+  /** Set: each bot signs its own join token with it (player id `lt-<runId>-<index>`). */
+  joinSecret: string | undefined;
+  /** Distinguishes this run's player ids from another run's against the same server. */
+  runId: string;
 }
 
 /** One bot to start: its global index (seed and name) and whether it decodes state. */

@@ -112,6 +112,7 @@ export class ClientGuard {
     if (buffered <= this.maxClientBufferBytes / 4) return false;
     this.stats.noteLagging(client.sessionId);
     if (buffered <= this.maxClientBufferBytes) return false;
+    this.stats.noteSlowClosed();
     this.warn(client, { event: "slow_client_closed", sessionId: client.sessionId, bufferedBytes: buffered }, "client not reading, closed");
     this.closedOnPurpose.add(client.sessionId);
     client.leave(CLOSE_CODES.SLOW_CLIENT);

@@ -28,6 +28,8 @@ export interface RoomStatsSample {
   laggingClients: number;
   /** Clients closed for invalid frames since the last sample. */
   refusedClients: number;
+  /** Clients closed for not reading (send buffer past its limit) since the last sample. */
+  slowClosedClients: number;
 }
 
 const HISTORY = 120;
@@ -50,6 +52,7 @@ export class RoomStats {
   private lastClients: ClientNetStats[] = [];
   private readonly lagging = new Set<string>();
   private refusedSinceSample = 0;
+  private slowClosedSinceSample = 0;
 
   recordTick(micros: number, inputs: number): void {
     push(this.simMicros, micros);
@@ -67,6 +70,10 @@ export class RoomStats {
 
   noteRefused(): void {
     this.refusedSinceSample++;
+  }
+
+  noteSlowClosed(): void {
+    this.slowClosedSinceSample++;
   }
 
   /** Starts measuring a client's round trip: answers to our pings carry their send time. */
@@ -124,11 +131,13 @@ export class RoomStats {
       patchFramesSent: this.patchFramesSinceSample,
       laggingClients: this.lagging.size,
       refusedClients: this.refusedSinceSample,
+      slowClosedClients: this.slowClosedSinceSample,
     };
     this.inputsSinceSample = 0;
     this.patchFramesSinceSample = 0;
     this.lagging.clear();
     this.refusedSinceSample = 0;
+    this.slowClosedSinceSample = 0;
     this.lastClients = perClient;
     return sample;
   }

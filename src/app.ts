@@ -10,17 +10,23 @@ import { fanOutTelemetry, type ArenaSettings, type ArenaTelemetry } from "../roo
 import { TokenGuard } from "./adminAuth.ts";
 import { AddressSet, ClientAddresses } from "./clientAddress.ts";
 import { installMatchmakingAdmission } from "./http/matchmakingAdmission.ts";
+import { observeMatchmaking } from "./http/matchmakingOutcome.ts";
 import { installRequestGate, type RequestGate } from "./http/requestGate.ts";
 import { drain } from "./cluster/drain.ts";
 import { ProcessLoad } from "./cluster/processLoad.ts";
 import { ProcessRegistry } from "./cluster/processRegistry.ts";
 import { createScaling, refuseMatchmakingWhileRedisDown, type RedisHealth } from "./cluster/scaling.ts";
+import { colyseusLogger } from "./colyseusLogger.ts";
 import type { Config } from "./config.ts";
 import { listenOrThrow } from "./listen.ts";
 import { adminRoutes } from "./monitoring/adminRoutes.ts";
+import { buildInfo } from "./monitoring/buildInfo.ts";
 import { GameMetrics } from "./monitoring/metrics.ts";
 import { ProcessMonitor } from "./monitoring/processMonitor.ts";
 import { mountWebClient } from "./webClient.ts";
+
+/** Room types that hold players and count against the process's caps (the lobby only lists rooms). */
+const GAME_ROOM_TYPES = ["arena"];
 
 /** Bigger client frames close the socket with 1009 (message too big). */
 export const MAX_CLIENT_FRAME_BYTES = 1_024;
@@ -108,14 +114,19 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     staleProcessS: config.staleProcessS,
     load,
     logger,
-    gameRoomTypes: new Set(["arena"]),
+    gameRoomTypes: new Set(GAME_ROOM_TYPES),
     maxRoomsPerProcess: config.maxRoomsPerProcess,
     maxClientsPerProcess: config.maxClientsPerProcess,
     setGameRoomsLocked,
     isPresenceUp,
   });
 
-  const metrics = config.isMetricsEnabled ? new GameMetrics(config.tickHz) : undefined;
+  const metrics = config.isMetricsEnabled
+    ? new GameMetrics({
+      tickHz: config.tickHz, isRedisUsed: config.redisUrl !== undefined, gameRoomTypes: GAME_ROOM_TYPES, build: buildInfo(),
+      maxClientsPerProcess: config.maxClientsPerProcess, maxRoomsPerProcess: config.maxRoomsPerProcess,
+    })
+    : undefined;
   const guardOptions = { presence: () => matchMaker.presence, isPresenceUp, sessionTtlS: config.adminSessionTtlS, logger };
   const adminGuard = new TokenGuard({ ...guardOptions, surface: "admin", tokens: definedOf(config.adminToken) });
   // Metrics take their own token, or the admin one; they have no panel sessions.
@@ -186,7 +197,8 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     greet: false,
     // index.ts owns signals and uncaught errors: core's handlers would exit on any throw.
     gracefullyShutdown: false,
-    logger,
+    // Colyseus logs console-style (a message, then the error): the adapter keeps those arguments.
+    logger: colyseusLogger(logger),
     express: (app) => {
       app.get("/healthz", (_req, res) => {
         res.json(health());
@@ -211,6 +223,8 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   });
   // Bounds a matchmaking call Redis stopped answering midway; generous next to a normal one (tens of ms).
   refuseMatchmakingWhileRedisDown(scaling, Math.max(10_000, 5 * config.redisCommandTimeoutMs));
+  // Outermost, so it counts the refusals of the gates above as well as Colyseus' own answers.
+  if (metrics !== undefined) observeMatchmaking((method, outcome, seconds) => metrics.onMatchmaking(method, outcome, seconds));
   scaling.onRecovered(() => {
     // Redis may have restarted empty: put this process's listings and record back.
     void matchMaker.restoreMissingRoomCaches().catch((err) => logger.warn({ event: "restore_listings_failed", err }, "could not restore listings"));
@@ -254,7 +268,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       return address === null ? undefined : `127.0.0.1:${address.port}`;
     },
     async listen() {
-      await scaling.ready(10_000);
+      await scaling.ready(config.redisStartupTimeoutS * 1000);
       // Colyseus binds its routes just before this callback: the gate goes in front of all of them.
       await listenOrThrow(httpServer, () => server.listen(config.port, config.host, undefined, () => {
         gate = installRequestGate(httpServer, addresses);

@@ -6,7 +6,7 @@ describe("loadConfig", () => {
     expect(loadConfig({})).toEqual({
       port: 2567, host: "0.0.0.0", tickHz: 30, patchHz: 20, arenaMaxClients: 64,
       viewRadiusUnits: 40, reconnectGraceS: 10, maxRewindMs: 250, logLevel: "info",
-      redisUrl: undefined, publicAddress: undefined, instance: undefined, redisCommandTimeoutMs: 2_000, drainTimeoutS: 30, staleProcessS: 6, adminToken: undefined,
+      redisUrl: undefined, publicAddress: undefined, instance: undefined, redisCommandTimeoutMs: 2_000, redisStartupTimeoutS: 10, drainTimeoutS: 30, staleProcessS: 6, adminToken: undefined,
       metricsToken: undefined, isMetricsEnabled: true, isClientSourceMapsEnabled: false, maxClientBufferBytes: 1_048_576, maxMessagesPerSecond: 90,
       maxRoomsPerProcess: 500, maxClientsPerProcess: 5_000, joinSecret: undefined,
       trustedProxies: [], maxJoinsPerAddressPerMin: 120, maxRoomsPerAddressPerMin: 20, rateLimitExempt: [],
@@ -81,6 +81,7 @@ describe("loadConfig", () => {
     ["MODES", "ffa,Capture The Flag", "MODES=\"ffa,Capture The Flag\" is invalid: expected comma-separated modes of 1-24 a-z, 0-9 and -"],
     ["ADMIN_PORT", "-1", "ADMIN_PORT=\"-1\" is invalid: expected an integer from 0 to 65535"],
     ["REDIS_COMMAND_TIMEOUT_MS", "50", "REDIS_COMMAND_TIMEOUT_MS=\"50\" is invalid: expected an integer from 100 to 60000"],
+    ["REDIS_STARTUP_TIMEOUT_S", "0", "REDIS_STARTUP_TIMEOUT_S=\"0\" is invalid: expected an integer from 1 to 3600"],
     ["NODE_APP_INSTANCE", "x", "NODE_APP_INSTANCE=\"x\" is invalid: expected an integer from 0 to 4096"],
     ["PUBLIC_ADDRESS", "games.example.com/{pod}", "PUBLIC_ADDRESS=\"games.example.com/{pod}\" is invalid: unknown placeholder {pod} (expected {instance}, {index}, {hostname} or {port})"],
     ["ADMIN_SESSION_TTL_S", "1", "ADMIN_SESSION_TTL_S=\"1\" is invalid: expected an integer from 5 to 604800"],

@@ -32,6 +32,8 @@ export interface Config {
   instance: number | undefined;
   /** A Redis command (or the watchdog's PING) unanswered this long marks Redis down. */
   redisCommandTimeoutMs: number;
+  /** How long a starting process waits for Redis before it exits with the reason. */
+  redisStartupTimeoutS: number;
   /** How long a draining process waits for its rooms to empty before closing them. */
   drainTimeoutS: number;
   /** A process silent this long is considered dead: placement skips it and its listings go. */
@@ -235,6 +237,7 @@ export function loadConfig(env: Env, machine: { hostname: string } = { hostname:
     publicAddress: publicAddress(env, "PUBLIC_ADDRESS", { port, hostname: machine.hostname, instance: instance ?? (ordinal === undefined ? undefined : Number(ordinal)) }),
     instance,
     redisCommandTimeoutMs: integer(env, "REDIS_COMMAND_TIMEOUT_MS", 2_000, 100, 60_000),
+    redisStartupTimeoutS: integer(env, "REDIS_STARTUP_TIMEOUT_S", 10, 1, 3600),
     drainTimeoutS: integer(env, "DRAIN_TIMEOUT_S", 30, 0, 3600),
     staleProcessS: integer(env, "STALE_PROCESS_S", 6, 4, 10),
     adminToken: optionalMatching(env, "ADMIN_TOKEN", /^\S{16,}$/, "at least 16 non-space characters"),

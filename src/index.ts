@@ -1,7 +1,12 @@
 import { AgonesLifecycle } from "./agones/AgonesLifecycle.ts";
 import { buildApp } from "./app.ts";
+import { parseCommandLine } from "./commandLine.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
+import { SERVER_USAGE } from "./serverUsage.ts";
+
+// No options of its own (configuration is the environment's): --help, or a refusal of anything else.
+parseCommandLine({ name: "server", usage: SERVER_USAGE, options: {} });
 
 let config;
 try {

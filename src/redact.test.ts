@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger.ts";
-import { redactUrl } from "./redact.ts";
+import { redactUrl, redactUrlsIn } from "./redact.ts";
 
 describe("redactUrl", () => {
   it.each([
@@ -14,6 +14,18 @@ describe("redactUrl", () => {
     ["localhost:6379", "localhost:6379"],
   ])("%s -> %s", (url, redacted) => {
     expect(redactUrl(url)).toBe(redacted);
+  });
+});
+
+describe("redactUrlsIn", () => {
+  it.each([
+    ["connect to redis://:secret@cache:6379 failed", "connect to redis://***@cache:6379 failed"],
+    ["REDIS_URL=\"redis://user:secret@cache:6379/1\": refused", "REDIS_URL=\"redis://***@cache:6379/1\": refused"],
+    ["a redis://:p@ss@cache:1 and b rediss://u:x@other:2", "a redis://***@cache:1 and b rediss://***@other:2"],
+    ["Error: boom\n    at connect (redis://:secret@cache:6379)", "Error: boom\n    at connect (redis://***@cache:6379)"],
+    ["no credentials in redis://cache:6379/2, mail me at ops@example.com", "no credentials in redis://cache:6379/2, mail me at ops@example.com"],
+  ])("%j -> %j", (text, redacted) => {
+    expect(redactUrlsIn(text)).toBe(redacted);
   });
 });
 

@@ -2,21 +2,32 @@
  * `npm run token -- --player ID [--name NAME] [--ttl-s 3600]`
  * Prints a join token signed with JOIN_SECRET, for testing a server that requires one.
  */
-import { parseArgs } from "node:util";
 import { signJoinToken } from "../rooms/joinToken.ts";
+import { failUsage, parseCommandLine } from "./commandLine.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 
+const USAGE = `usage: npm run token -- --player ID [--name NAME] [--ttl-s 3600]
+
+Prints a join token (an HS256 JWT) signed with JOIN_SECRET, for a client of a server that sets
+JOIN_SECRET: send it as the SDK's auth token or as the "token" join option.
+
+  --player ID   the player id (the token's sub): 1-64 of A-Z a-z 0-9 _ - (required)
+  --name NAME   the display name, 1-16 characters (default: the first 16 characters of the id)
+  --ttl-s S     seconds until the token expires, 1-2592000 (default 3600)
+
+environment: JOIN_SECRET (required: the server's own, 32+ characters); read from .env too
+(npm run token loads it when present; the environment wins). Exit code 2 on a bad argument or value.`;
+
+const spec = {
+  name: "token",
+  usage: USAGE,
+  options: { player: { type: "string" }, name: { type: "string" }, "ttl-s": { type: "string", default: "3600" } },
+} as const;
+const args = parseCommandLine(spec);
 function fail(message: string): never {
-  process.stderr.write(`token: ${message}\n`);
-  process.exit(2);
+  return failUsage(spec, message);
 }
 
-let args;
-try {
-  ({ values: args } = parseArgs({ options: { player: { type: "string" }, name: { type: "string" }, "ttl-s": { type: "string", default: "3600" } } }));
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
-}
 let secret: string | undefined;
 try {
   secret = loadConfig(process.env).joinSecret;

@@ -36,10 +36,10 @@ interface CliRun {
   exited: Promise<{ code: number | null; elapsedMs: number }>;
 }
 
-/** Starts the CLI as its own process, as a user would; the deadline kills a run that hangs. */
-function startCli(args: string[], deadlineMs: number): CliRun {
+/** Starts the CLI as its own process, as a user would, with `env` on top of this one's; the deadline kills a run that hangs. */
+function startCli(args: string[], deadlineMs: number, env: Record<string, string> = {}): CliRun {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   let stdout = "";
   let stderr = "";
@@ -125,11 +125,11 @@ describe("npm run loadtest against a real server", () => {
     expect(run.stderr().trim()).toBe(`loadtest: cannot reach ws://127.0.0.1:${port}: ECONNREFUSED`);
   });
 
-  it("exits 2 with a one-line reason on bad arguments", async () => {
+  it("exits 2 with a one-line reason and the usage line on bad arguments", async () => {
     const run = startCli(["--bots", "many"], 20_000);
     const { code } = await run.exited;
     expect(code).toBe(2);
-    expect(run.stderr().trim().split("\n")).toEqual(['loadtest: --bots must be an integer from 1 to 50000 (got "many") (see --help)']);
+    expect(run.stderr().trim().split("\n")).toEqual(['loadtest: --bots must be an integer from 1 to 50000 (got "many")', expect.stringMatching(/^usage: npm run loadtest -- /)]);
   });
 
   it("--find-capacity adds bots step by step and reports the highest count that held the SLO", async () => {
@@ -173,5 +173,60 @@ describe("npm run loadtest against a real server", () => {
       const health = await (await fetch(`${server.httpUrl}/healthz`)).json() as { clients: number };
       expect(health.clients).toBe(0);
     }, { timeout: 15_000, interval: 200 });
+  }, 50_000);
+});
+
+describe("npm run loadtest against a server that sets JOIN_SECRET, with the default rate limits", () => {
+  const SECRET = "loadtest-join-secret-0123456789-abcdefghij";
+  let guarded: RunningServer;
+  beforeAll(async () => {
+    // No address exempt: this machine's joins count against MAX_JOINS_PER_ADDRESS_PER_MIN (120) like anyone's.
+    guarded = await startServer({ LOG_LEVEL: "info", JOIN_SECRET: SECRET, RATE_LIMIT_EXEMPT: "" });
+  });
+  afterAll(async () => {
+    await guarded?.stop();
+  });
+
+  it("with the secret, every bot joins with its own token", async () => {
+    const jsonPath = join(dir, "secret.json");
+    // The secret from the environment, as the usage advises (a flag shows in ps).
+    const run = startCli([
+      "--url", guarded.wsUrl, "--bots", "6", "--ramp", "20", "--duration", "2", "--workers", "1", "--json", jsonPath,
+    ], 40_000, { JOIN_SECRET: SECRET });
+    const { code } = await run.exited;
+    expect(code, run.stdout() + run.stderr()).toBe(0);
+    expect(await readReport(jsonPath)).toMatchObject({ joined: 6, failed: 0, errors: 0, joinFailures: {} });
+  }, 50_000);
+
+  it("without it, the run ends with the token refusals counted by reason and what to do about them", async () => {
+    const jsonPath = join(dir, "no-secret.json");
+    const run = startCli(["--url", guarded.wsUrl, "--bots", "4", "--ramp", "20", "--duration", "1", "--workers", "1", "--json", jsonPath], 40_000, { JOIN_SECRET: "" });
+    const { code } = await run.exited;
+    expect(code).toBe(1);
+    expect(await readReport(jsonPath)).toMatchObject({ joined: 0, failed: 4, joinFailures: { "525: a join token is required": 4 } });
+    expect(run.stdout()).toMatch(/join failed\s+4 x 525: a join token is required/);
+    expect(run.stderr()).toContain("loadtest: 4 join(s) refused for their token (525): the server sets JOIN_SECRET; pass the same secret with --join-secret or the JOIN_SECRET environment variable");
+  }, 50_000);
+});
+
+describe("npm run loadtest past a server's per-address join limit", () => {
+  let limited: RunningServer;
+  beforeAll(async () => {
+    limited = await startServer({ LOG_LEVEL: "info", RATE_LIMIT_EXEMPT: "", MAX_JOINS_PER_ADDRESS_PER_MIN: "3" });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it("counts the refused joins under 429 and says in one line how to stay under the limit", async () => {
+    const jsonPath = join(dir, "limited.json");
+    const run = startCli(["--url", limited.wsUrl, "--bots", "6", "--ramp", "20", "--duration", "1", "--workers", "1", "--json", jsonPath], 40_000);
+    const { code } = await run.exited;
+    expect(code).toBe(1);
+    const report = await readReport(jsonPath);
+    expect(report).toMatchObject({ joined: 3, failed: 3 });
+    expect(Object.keys(report.joinFailures)).toEqual(["429: too many matchmaking requests from your address: retry in N s"]);
+    const advice = run.stderr().split("\n").filter((line) => line.includes("(429)"));
+    expect(advice).toEqual([expect.stringMatching(/^loadtest: 3 join\(s\) refused by the server's per-address rate limit \(429\): .*--ramp.*RATE_LIMIT_EXEMPT$/)]);
   }, 50_000);
 });

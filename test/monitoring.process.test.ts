@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { healthOf, joinThrough, leaveAll, startCluster, stopAll } from "./support/cluster.ts";
 import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
+import { parsePrometheus } from "./support/prometheusText.ts";
 import { startServer, type RunningServer } from "./support/serverProcess.ts";
 
 const TOKEN = "monitoring-test-token-0123456789";
@@ -20,20 +21,6 @@ afterEach(async () => {
   await redis?.stop();
   redis = undefined;
 });
-
-/** Parses Prometheus text exposition: every sample line is `name{labels} value`; returns samples by name. */
-function parsePrometheus(text: string): Map<string, { labels: string; value: number }[]> {
-  const samples = new Map<string, { labels: string; value: number }[]>();
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)$/.exec(line);
-    if (match === null) throw new Error(`not Prometheus text: ${line}`);
-    const list = samples.get(match[1]!) ?? [];
-    list.push({ labels: match[2] ?? "", value: Number(match[3]) });
-    samples.set(match[1]!, list);
-  }
-  return samples;
-}
 
 describe("metrics and the admin API", () => {
   it("guards the API with the token: 401 without, 200 with", async () => {
@@ -91,10 +78,11 @@ describe("metrics and the admin API", () => {
       const tickSum = samples.get("gameserver_tick_duration_seconds_sum")![0]!.value;
       expect(tickSum / ticks!.value).toBeGreaterThan(0);
       expect(tickSum / ticks!.value).toBeLessThan(0.05); // a tick of one player takes well under 50 ms
-      expect(samples.get("gameserver_clients")?.[0]?.value).toBe(1);
-      expect(samples.get("gameserver_rooms")?.[0]?.value).toBe(1);
+      const arena = (name: string) => samples.get(name)?.find((s) => s.labels === '{room_type="arena"}')?.value;
+      expect(arena("gameserver_clients")).toBe(1);
+      expect(arena("gameserver_rooms")).toBe(1);
       expect(samples.get("gameserver_sent_bytes_total")?.[0]?.value).toBeGreaterThan(0);
-      expect(samples.get("gameserver_messages_sent_total")?.[0]?.value).toBeGreaterThan(0);
+      expect(samples.get("gameserver_patch_frames_sent_total")?.[0]?.value).toBeGreaterThan(0);
       expect(samples.get("gameserver_client_rtt_seconds_count")?.[0]?.value).toBeGreaterThan(0);
       expect(samples.get("gameserver_draining")?.[0]?.value).toBe(0);
       expect(samples.get("process_resident_memory_bytes")?.[0]?.value).toBeGreaterThan(10_000_000);

@@ -15,16 +15,23 @@ afterEach(async () => {
 });
 
 describe("credentials in REDIS_URL never reach a log line", () => {
-  it("a server that cannot reach Redis says so without the password", async () => {
+  it("a server that cannot reach Redis says so, and why, without the password", async () => {
     const password = `pw-${randomUUID()}`;
     const result = await runToExit({
       REDIS_URL: `redis://player:${password}@127.0.0.1:${await freePort()}/0`, HOST: "127.0.0.1", PORT: String(await freePort()), ADMIN_PORT: "0",
+      REDIS_STARTUP_TIMEOUT_S: "2",
     }, 20_000);
 
     expect(result.code).toBe(1);
-    const failed = result.stdout.split("\n").filter((l) => l.includes("listen_failed"));
+    const lines = result.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, any>);
+    const failed = lines.filter((l) => l.event === "listen_failed");
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toContain("redis://***@127.0.0.1:");
+    expect(failed[0]!.msg).toMatch(/^could not start: REDIS_URL="redis:\/\/\*\*\*@127\.0\.0\.1:\d+\/0": cannot connect to Redis within 2 s \(REDIS_STARTUP_TIMEOUT_S\): connect ECONNREFUSED /);
+    // Colyseus' own line (RedisPresence's connection error) keeps its reason, structured (src/colyseusLogger.ts).
+    const presence = lines.filter((l) => l.source === "colyseus" && /^RedisPresence: (pub|sub) connection error:/.test(l.msg));
+    expect(presence.length).toBeGreaterThan(0);
+    expect(presence[0]).toMatchObject({ level: 40, args: [expect.stringMatching(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/)] });
+    expect(presence[0]!.msg).toMatch(/ connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
     expect(result.stdout + result.stderr).not.toContain(password);
   });
 

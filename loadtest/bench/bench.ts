@@ -30,7 +30,30 @@ import { FIRING_EVERY } from "./steering.ts";
 /** This server's default VIEW_RADIUS (src/config.ts); set in the environment, it applies to the server and is reported. */
 const DEFAULT_VIEW_RADIUS_UNITS = 40;
 
+const HELP = `${USAGE}
+
+Compares this server (every player in one room, then rooms of 20 filled by matchmaking) with four
+small baselines (naive JSON over ws, Socket.IO, stock Colyseus, the send limit) on one scenario:
+each contender gets a fresh server pinned to core 0 and a load generator pinned to core 1, is
+measured with --players players, then its capacity is searched (most players with the update
+interval p99 <= 100 ms). Prints the table and the targets, and writes loadtest/results/bench-<date>.json
+and .md. A full run takes 15 minutes or more; --quick is a smoke run.
+
+  --players N        players in the comparison run (default 100)
+  --duration S       seconds measured per contender, 1-600 (default 30; capacity steps at most 10)
+  --quick            a few seconds per contender and one capacity step
+  --max-players N    ceiling of the capacity search (default 6000, or --players if higher)
+  --out-dir DIR      where the results go (default loadtest/results/)
+  --only IDS         comma-separated contenders to run (default all, always in this order)
+
+environment: VIEW_RADIUS (this server's view radius, reported; default 40); the rest of the
+environment reaches every server, with the bench's own settings on top.`;
+
 killChildrenOnExit();
+if (process.argv.slice(2).some((arg) => arg === "--help" || arg === "-h")) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
 const parsed = parseBenchOptions(process.argv.slice(2), fileURLToPath(new URL("../results/", import.meta.url)));
 if (!parsed.ok) {
   process.stderr.write(`${parsed.message}\n${USAGE}\n`);

@@ -186,7 +186,30 @@ async function reanalyse(options: ProfileOptions & { from: string }): Promise<vo
 
 const log = (line: string) => process.stderr.write(`[bench:profile] ${line}\n`);
 
+const HELP = `${USAGE}
+
+Where this server's CPU goes at a given load: one measurement made exactly as npm run bench makes
+it (server pinned to core 0, load generator on core 1, same warm-up), with the server under
+node --cpu-prof. Prints the server's self time by category and its top functions, and writes the
+.cpuprofile and a JSON summary to loadtest/results/. --from breaks an earlier profile down again.
+
+  --players N          players (default 100)
+  --duration S         seconds measured, 1-600 (default 15)
+  --scenario NAME      one-room (every player in one room) or many-rooms (rooms of 20) (default one-room)
+  --interval-us US     the profiler's sampling interval, 100-100000 (default 1000)
+  --top N              functions listed, 0-200 (default 15)
+  --control            measure once without the profiler first, to show its cost
+  --keep-sampler       leave V8's sampling thread on the server's core
+  --out-dir DIR        where the results go (default loadtest/results/)
+  --from FILE          break down this .cpuprofile instead of measuring
+
+environment: passed on to the server beneath the bench's own settings (VIEW_RADIUS, for one).`;
+
 killChildrenOnExit();
+if (process.argv.slice(2).some((arg) => arg === "--help" || arg === "-h")) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
 const parsed = parseOptions(process.argv.slice(2));
 if (typeof parsed === "string") {
   process.stderr.write(`${parsed}\n${USAGE}\n`);

@@ -3,7 +3,8 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
-import { redactUrl } from "../redact.ts";
+import { redactUrl, redactUrlsIn } from "../redact.ts";
+import { spreadJoins } from "./spreadJoins.ts";
 
 export type RedisHealth = "ok" | "down" | "embedded";
 
@@ -79,6 +80,8 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
   // Undefined until ready(): the first connection is not a recovery.
   let wasUp: boolean | undefined;
   let downReason = "";
+  // Why the connections fail (ECONNREFUSED, WRONGPASS...): a start that gives up says it.
+  let lastConnectionError: string | undefined;
 
   const refresh = () => {
     const up = isUp();
@@ -93,7 +96,10 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
   };
 
   for (const w of watched) {
-    w.client.on("error", () => undefined); // ioredis reports every failed reconnect; refresh() says it once
+    // ioredis reports every failed reconnect; refresh() says it once, ready() gives the last reason.
+    w.client.on("error", (error: Error & { code?: string }) => {
+      lastConnectionError = error.message || error.code || String(error);
+    });
     w.client.on("close", () => {
       downReason = "the connection closed";
       refresh();
@@ -129,13 +135,14 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
 
   return {
     presence,
-    driver: forgetFailedListingReads(new RedisDriver(driverClient)),
+    driver: spreadJoins(forgetFailedListingReads(new RedisDriver(driverClient))),
     redisHealth: () => (isUp() ? "ok" : "down"),
     async ready(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (!isUp()) {
         if (Date.now() > deadline) {
-          throw new Error(`REDIS_URL=${JSON.stringify(redactUrl(redisUrl))}: cannot connect to Redis within ${timeoutMs / 1000} s`);
+          const reason = lastConnectionError === undefined ? "" : `: ${redactUrlsIn(lastConnectionError)}`;
+          throw new Error(`REDIS_URL=${JSON.stringify(redactUrl(redisUrl))}: cannot connect to Redis within ${timeoutMs / 1000} s (REDIS_STARTUP_TIMEOUT_S)${reason}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

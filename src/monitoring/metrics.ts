@@ -1,7 +1,10 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ArenaTelemetry } from "../../rooms/settings.ts";
 import type { ClientNetStats } from "../../rooms/roomStats.ts";
+import { MATCHMAKING_METHODS, MATCHMAKING_OUTCOMES, type MatchmakingOutcome } from "../http/matchmakingOutcome.ts";
+import type { BuildInfo } from "./buildInfo.ts";
 import type { ProcessSnapshot } from "./processSnapshot.ts";
+import type { RoomTypeCount } from "./roomCensus.ts";
 
 export interface RoomSampleForMetrics {
   sentBytes: number;
@@ -9,7 +12,19 @@ export interface RoomSampleForMetrics {
   patchFramesSent: number;
   laggingClients: number;
   refusedClients: number;
+  slowClosedClients: number;
   clients: ClientNetStats[];
+}
+
+export interface GameMetricsOptions {
+  tickHz: number;
+  /** REDIS_URL is set: only then is there a `gameserver_redis_up`. */
+  isRedisUsed: boolean;
+  /** Room types that report ticks, patches and client figures: their series exist, at 0, before any such room. */
+  gameRoomTypes: readonly string[];
+  maxClientsPerProcess: number;
+  maxRoomsPerProcess: number;
+  build: BuildInfo;
 }
 
 const LABELS = ["room_type"] as const;
@@ -24,6 +39,8 @@ interface RoomSeries {
  * Prometheus metrics of this process: Node's default `nodejs_*`/`process_*`
  * plus `gameserver_*` in base units. Per-tick work is one histogram observe;
  * everything else is set from the once-a-second process snapshot.
+ * Every series a dashboard or alert reads exists from the start, at 0 where
+ * there is nothing yet: absent series read as "no data", not as 0.
  */
 export class GameMetrics implements ArenaTelemetry {
   readonly registry = new Registry();
@@ -33,6 +50,7 @@ export class GameMetrics implements ArenaTelemetry {
   /** Per room, its series bound to their labels once: observe() with a label object hashes the labels on every call. */
   private readonly roomSeries = new Map<string, RoomSeries>();
   private readonly tickBudgetMicros: number;
+  private readonly gameRoomTypes: readonly string[];
 
   private readonly tickSeconds = new Histogram({
     name: "gameserver_tick_duration_seconds", help: "Simulation step of one room tick (inputs, world step, its events).",
@@ -49,11 +67,11 @@ export class GameMetrics implements ArenaTelemetry {
   private readonly sentBytes = new Counter({
     name: "gameserver_sent_bytes_total", help: "Bytes written to clients' sockets.", labelNames: LABELS, registers: [this.registry],
   });
-  private readonly messagesIn = new Counter({
-    name: "gameserver_messages_received_total", help: "Client inputs applied.", labelNames: LABELS, registers: [this.registry],
+  private readonly inputsApplied = new Counter({
+    name: "gameserver_inputs_applied_total", help: "Client inputs applied by the simulation.", labelNames: LABELS, registers: [this.registry],
   });
-  private readonly messagesOut = new Counter({
-    name: "gameserver_messages_sent_total", help: "Patch frames sent to clients.", labelNames: LABELS, registers: [this.registry],
+  private readonly patchFramesSent = new Counter({
+    name: "gameserver_patch_frames_sent_total", help: "Patch frames sent to clients (one per client per patch).", labelNames: LABELS, registers: [this.registry],
   });
   private readonly clientSentBytesPerSecond = new Histogram({
     name: "gameserver_client_sent_bytes_per_second", help: "Per client, bytes sent over the last second.",
@@ -68,10 +86,10 @@ export class GameMetrics implements ArenaTelemetry {
     labelNames: LABELS, registers: [this.registry],
   });
   private readonly clients = new Gauge({
-    name: "gameserver_clients", help: "Connected clients.", labelNames: LABELS, registers: [this.registry],
+    name: "gameserver_clients", help: "Connected clients, per registered room type.", labelNames: LABELS, registers: [this.registry],
   });
   private readonly rooms = new Gauge({
-    name: "gameserver_rooms", help: "Rooms running on this process.", labelNames: LABELS, registers: [this.registry],
+    name: "gameserver_rooms", help: "Rooms running on this process, per registered room type.", labelNames: LABELS, registers: [this.registry],
   });
   private readonly stateSize = new Gauge({
     name: "gameserver_state_size_max_bytes", help: "Largest full-state size of a room.", labelNames: LABELS, registers: [this.registry],
@@ -83,15 +101,55 @@ export class GameMetrics implements ArenaTelemetry {
   private readonly refusedClients = new Counter({
     name: "gameserver_refused_clients_total", help: "Clients closed for sending invalid frames.", labelNames: LABELS, registers: [this.registry],
   });
-  private readonly draining = new Gauge({ name: "gameserver_draining", help: "1 while this process drains.", registers: [this.registry] });
-  private readonly redisUp = new Gauge({
-    name: "gameserver_redis_up", help: "1 when Redis answers, 0 when it is down (absent when embedded).", registers: [this.registry],
+  private readonly slowClientCloses = new Counter({
+    name: "gameserver_slow_client_closes_total", help: "Clients closed (4103) for not reading: their send buffer passed MAX_CLIENT_BUFFER_BYTES.",
+    labelNames: LABELS, registers: [this.registry],
   });
+  private readonly matchmakingRequests = new Counter({
+    name: "gameserver_matchmaking_requests_total", help: "Matchmaking requests answered by this process, by method and outcome.",
+    labelNames: ["method", "outcome"] as const, registers: [this.registry],
+  });
+  private readonly matchmakingSeconds = new Histogram({
+    name: "gameserver_matchmaking_duration_seconds", help: "Time from a matchmaking request to its answer (a seat reservation or a refusal).",
+    labelNames: ["outcome"] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
+  });
+  private readonly draining = new Gauge({ name: "gameserver_draining", help: "1 while this process drains.", registers: [this.registry] });
+  /** Undefined when embedded (no REDIS_URL): no series at all, rather than a "down" that is not one. */
+  private readonly redisUp: Gauge | undefined;
   private readonly load = new Gauge({ name: "gameserver_placement_load", help: "This process's placement score, in room equivalents.", registers: [this.registry] });
 
-  constructor(tickHz: number) {
-    this.tickBudgetMicros = 1_000_000 / tickHz;
+  constructor(options: GameMetricsOptions) {
+    this.tickBudgetMicros = 1_000_000 / options.tickHz;
+    this.gameRoomTypes = options.gameRoomTypes;
     collectDefaultMetrics({ register: this.registry });
+    if (options.isRedisUsed) {
+      this.redisUp = new Gauge({ name: "gameserver_redis_up", help: "1 when Redis answers, 0 when it is down (absent without REDIS_URL).", registers: [this.registry] });
+    }
+    new Gauge({
+      name: "gameserver_client_capacity", help: "MAX_CLIENTS_PER_PROCESS: clients this process admits before matchmaking looks elsewhere.",
+      registers: [this.registry],
+    }).set(options.maxClientsPerProcess);
+    new Gauge({
+      name: "gameserver_room_capacity", help: "MAX_ROOMS_PER_PROCESS: game rooms this process holds before placement looks elsewhere.",
+      registers: [this.registry],
+    }).set(options.maxRoomsPerProcess);
+    new Gauge({
+      name: "gameserver_build_info", help: "Always 1; the labels say what runs: this server's version, Node's, and @colyseus/core's.",
+      labelNames: ["version", "node", "colyseus"] as const, registers: [this.registry],
+    }).set({ ...options.build }, 1);
+    for (const roomType of this.gameRoomTypes) this.zeroRoomType({ room_type: roomType });
+    for (const outcome of MATCHMAKING_OUTCOMES) {
+      this.matchmakingSeconds.zero({ outcome });
+      for (const method of MATCHMAKING_METHODS) this.matchmakingRequests.inc({ method, outcome }, 0);
+    }
+  }
+
+  /** A game room type's counters and histograms, at 0 before its first room (rate() needs a series to start from). */
+  private zeroRoomType(labels: { room_type: string }): void {
+    for (const histogram of [this.tickSeconds, this.patchSeconds, this.clientSentBytesPerSecond, this.clientRttSeconds]) histogram.zero(labels);
+    for (const counter of [this.overruns, this.sentBytes, this.inputsApplied, this.patchFramesSent, this.refusedClients, this.slowClientCloses]) {
+      counter.inc(labels, 0);
+    }
   }
 
   onRoomCreated(roomId: string, roomType: string): void {
@@ -118,6 +176,13 @@ export class GameMetrics implements ArenaTelemetry {
     if (patchMicros > this.tickBudgetMicros) series.overruns.inc();
   }
 
+  /** One answered matchmaking request (see src/http/matchmakingOutcome.ts). */
+  onMatchmaking(method: string, outcome: MatchmakingOutcome, seconds: number): void {
+    if (!this.isEnabled) return;
+    this.matchmakingRequests.inc({ method, outcome });
+    this.matchmakingSeconds.observe({ outcome }, seconds);
+  }
+
   private seriesOf(roomId: string): RoomSeries {
     let series = this.roomSeries.get(roomId);
     if (series === undefined) {
@@ -132,38 +197,49 @@ export class GameMetrics implements ArenaTelemetry {
     return series;
   }
 
-  /** Sets the per-second figures from this process's snapshot. */
-  update(snapshot: ProcessSnapshot, samples: Map<string, RoomSampleForMetrics>): void {
+  /**
+   * Sets the per-second figures from this process's snapshot (its game rooms, with their samples)
+   * and its census (rooms and clients of every registered room type, zeros included).
+   */
+  update(snapshot: ProcessSnapshot, samples: Map<string, RoomSampleForMetrics>, census: ReadonlyMap<string, RoomTypeCount>): void {
     if (!this.isEnabled) return;
-    this.rooms.reset();
-    this.clients.reset();
-    this.sendBufferMax.reset();
-    this.stateSize.reset();
-    this.laggingClients.reset();
+    for (const [roomType, count] of census) {
+      this.rooms.set({ room_type: roomType }, count.rooms);
+      this.clients.set({ room_type: roomType }, count.clients);
+    }
     const maxBuffer = new Map<string, number>();
     const maxState = new Map<string, number>();
+    const lagging = new Map<string, number>();
+    for (const roomType of this.gameRoomTypes) {
+      maxBuffer.set(roomType, 0);
+      maxState.set(roomType, 0);
+      lagging.set(roomType, 0);
+    }
     for (const room of snapshot.rooms) {
-      const labels = { room_type: room.roomType };
-      this.rooms.inc(labels);
-      this.clients.inc(labels, room.clients);
-      maxState.set(room.roomType, Math.max(maxState.get(room.roomType) ?? 0, room.stateSizeBytes));
+      const type = room.roomType;
+      const labels = { room_type: type };
+      maxState.set(type, Math.max(maxState.get(type) ?? 0, room.stateSizeBytes));
       const sample = samples.get(room.roomId);
       if (sample === undefined) continue;
       this.sentBytes.inc(labels, sample.sentBytes);
-      this.messagesIn.inc(labels, sample.inputs);
-      this.messagesOut.inc(labels, sample.patchFramesSent);
-      this.laggingClients.inc(labels, sample.laggingClients);
+      this.inputsApplied.inc(labels, sample.inputs);
+      this.patchFramesSent.inc(labels, sample.patchFramesSent);
       this.refusedClients.inc(labels, sample.refusedClients);
+      this.slowClientCloses.inc(labels, sample.slowClosedClients);
+      lagging.set(type, (lagging.get(type) ?? 0) + sample.laggingClients);
+      let roomMaxBuffer = maxBuffer.get(type) ?? 0;
       for (const client of sample.clients) {
         this.clientSentBytesPerSecond.observe(labels, client.bytesOutPerS);
         if (client.rttMs !== null) this.clientRttSeconds.observe(labels, client.rttMs / 1000);
-        maxBuffer.set(room.roomType, Math.max(maxBuffer.get(room.roomType) ?? 0, client.sendBufferBytes));
+        roomMaxBuffer = Math.max(roomMaxBuffer, client.sendBufferBytes);
       }
+      maxBuffer.set(type, roomMaxBuffer);
     }
     for (const [type, bytes] of maxBuffer) this.sendBufferMax.set({ room_type: type }, bytes);
     for (const [type, bytes] of maxState) this.stateSize.set({ room_type: type }, bytes);
+    for (const [type, count] of lagging) this.laggingClients.set({ room_type: type }, count);
     this.draining.set(snapshot.draining ? 1 : 0);
-    if (snapshot.redis !== "embedded") this.redisUp.set(snapshot.redis === "ok" ? 1 : 0);
+    this.redisUp?.set(snapshot.redis === "ok" ? 1 : 0);
     this.load.set(snapshot.load);
   }
 }

@@ -8,6 +8,7 @@ import type { Health } from "../app.ts";
 import { ClusterView } from "./clusterView.ts";
 import type { GameMetrics, RoomSampleForMetrics } from "./metrics.ts";
 import type { ProcessSnapshot, RoomSummary } from "./processSnapshot.ts";
+import { RoomCensus } from "./roomCensus.ts";
 import { quietly } from "../../rooms/channels.ts";
 
 export const STATS_CHANNEL = "gs:stats";
@@ -28,6 +29,8 @@ export interface ProcessMonitorOptions {
  */
 export class ProcessMonitor implements ArenaTelemetry {
   readonly view = new ClusterView();
+  /** Rooms and clients of every registered room type, for the metrics (game rooms report more through telemetry). */
+  private readonly census = new RoomCensus();
   private readonly options: ProcessMonitorOptions;
   private readonly roomCreatedAt = new Map<string, number>();
   private readonly eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -56,7 +59,9 @@ export class ProcessMonitor implements ArenaTelemetry {
     this.roomCreatedAt.delete(roomId);
   }
 
+  /** Call once every room type is defined. */
   async start(): Promise<void> {
+    this.census.start();
     this.eventLoopDelay.enable();
     // Redis silent at start-up must not stop the process: the presence keeps the subscription it
     // was asked for and makes it again when its connection comes back.
@@ -123,7 +128,7 @@ export class ProcessMonitor implements ArenaTelemetry {
       tickP99Ms: round(percentile(allTickMicros, 99) / 1000 || 0), bytesOutPerS,
       draining: health.draining, redis: health.redis, load: health.load, rooms,
     };
-    this.options.metrics?.update(snapshot, samples);
+    this.options.metrics?.update(snapshot, samples, this.census.count());
     return snapshot;
   }
 }

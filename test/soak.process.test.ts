@@ -1,0 +1,51 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SoakReport } from "../loadtest/soakReport.ts";
+import { requireTool } from "./support/requireTool.ts";
+
+const SOAK = fileURLToPath(new URL("../loadtest/soak.ts", import.meta.url));
+const redisServer = requireTool("redis-server");
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "soak-"));
+});
+afterAll(async () => {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(redisServer === undefined)("npm run soak, a short run", () => {
+  it("runs its own cluster with JOIN_SECRET, kills and replaces a worker, and reports memory per worker process after forced GCs", async () => {
+    const jsonPath = join(dir, "soak.json");
+    // 18 s: the kill at 6 s, a forced GC every 2 s, no warm-up left out.
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [SOAK, "--minutes", "0.3", "--bots", "8", "--workers", "2", "--kill-at", "0.1", "--warmup-minutes", "0",
+        "--gc-every-s", "2", "--input-hz", "5", "--json", jsonPath], { timeout: 80_000, killSignal: "SIGINT" }, (error, out, err) => {
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout: out, stderr: err });
+      });
+    });
+    expect(code, stdout + stderr).toBe(0);
+    expect(stderr).toMatch(/killed worker 2 \(pid \d+\)/);
+    const report = JSON.parse(await readFile(jsonPath, "utf8")) as SoakReport;
+    expect(report).toMatchObject({ minutes: 0.3, bots: 8, workers: 2, killAtMinutes: 0.1, killedWorker: 2 });
+    // Worker 1 throughout, worker 2 until the kill, and the process the supervisor started in its place.
+    expect(report.processes.map((p) => [p.worker, p.isRestart])).toEqual([[1, false], [2, false], [2, true]]);
+    const worker1 = report.processes[0]!;
+    expect(worker1.samples).toBeGreaterThanOrEqual(5);
+    expect(worker1.heapStartMb).toBeGreaterThan(1);
+    expect(worker1.rssStartMb).toBeGreaterThan(worker1.heapStartMb!);
+    expect(worker1.heapSlopePctPerH).not.toBeNull();
+    // Every bot joined with a token signed with the cluster's secret (a refused token would be a 525 here).
+    expect(report.joins).toBeGreaterThanOrEqual(8);
+    expect(JSON.stringify(report.joinFailures)).not.toContain("525");
+    expect(report.verdicts.map((v) => v.target)).toEqual(expect.arrayContaining([
+      "RSS slope < 5%/h after warm-up", "post-GC heap slope < 5%/h after warm-up", "no unexpected disconnects", "no server errors",
+      "no failed joins but those in flight to the killed worker",
+    ]));
+    expect(stdout).toMatch(/^(met|NOT MET): no unexpected disconnects: \d+$/m);
+  }, 100_000);
+});
