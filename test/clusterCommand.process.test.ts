@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { USAGE_LINE } from "../src/cluster/supervisorArgs.ts";
 import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
-import { freePort } from "./support/serverProcess.ts";
+import { freePort, runScriptToExit, type ExitResult } from "./support/serverProcess.ts";
 
 const SUPERVISOR = fileURLToPath(new URL("../src/cluster/supervisor.ts", import.meta.url));
 
@@ -36,24 +36,11 @@ async function healthz(port: number): Promise<{ processId: string } | undefined>
   }
 }
 
-interface SupervisorRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+type SupervisorRun = ExitResult;
 
 /** Runs `npm run cluster` until it exits by itself; SIGKILL at the deadline (the run then fails its exit-code check). */
-async function runSupervisor(args: string[], env: Record<string, string>, deadlineMs: number): Promise<SupervisorRun> {
-  const child = spawn(process.execPath, [SUPERVISOR, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const killer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
-  const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
-  clearTimeout(killer);
-  return { code, signal, stdout, stderr };
+function runSupervisor(args: string[], env: Record<string, string>, deadlineMs: number): Promise<SupervisorRun> {
+  return runScriptToExit(SUPERVISOR, args, env, deadlineMs, "close");
 }
 
 /** Every log line of a run, parsed: the supervisor's own and its workers' (relayed). */

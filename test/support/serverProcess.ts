@@ -27,13 +27,23 @@ export interface ExitResult {
 
 /** Runs the server entry point with `env` until it exits by itself (or the deadline kills it). */
 export async function runToExit(env: Record<string, string>, deadlineMs = 10_000): Promise<ExitResult> {
-  const child = spawn(process.execPath, [ENTRY], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return runScriptToExit(ENTRY, [], env, deadlineMs, "exit");
+}
+
+/**
+ * Runs a Node script with `args` and `env` until it ends by itself; SIGKILL at the deadline.
+ * `until: "close"` also waits for its output to end (a supervisor relays its workers' lines).
+ */
+export async function runScriptToExit(
+  script: string, args: string[], env: Record<string, string>, deadlineMs: number, until: "exit" | "close" = "exit",
+): Promise<ExitResult> {
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
   const killer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
-  const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+  const [code, signal] = (await once(child, until)) as [number | null, NodeJS.Signals | null];
   clearTimeout(killer);
   return { code, signal, stdout, stderr };
 }
