@@ -17,6 +17,7 @@ import { rewindMsOf, rewindTargetView } from "./lagCompensation.ts";
 import { DirectMessageRequest, parseJoinOptions, RenameMessage } from "./joinOptions.ts";
 import { PlayerMessaging } from "./playerMessaging.ts";
 import { PlayerSessions } from "./playerSessions.ts";
+import { releaseRemovedRef } from "./releaseRemovedRef.ts";
 import { operatorClients, RoomStats } from "./roomStats.ts";
 import { ArenaState, OWNER_VIEW_TAG, PlayerInput } from "./schema/ArenaState.ts";
 import type { ArenaSettings } from "./settings.ts";
@@ -182,6 +183,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.stats.forget(client.sessionId);
     if (wire !== undefined) {
       this.state.players.delete(client.sessionId);
+      releaseRemovedRef(this.state.players, wire);
       this.interest.forgetEntity(wire);
     }
     this.interest.forgetViewer(client.sessionId);

@@ -1,6 +1,7 @@
 import { POSITION_SCALE, VELOCITY_SCALE } from "../src/sim/constants.ts";
 import type { SimEvent, SimPlayer, SimProjectile } from "../src/sim/world.ts";
 import type { InterestManager } from "./interest.ts";
+import { releaseRemovedRef } from "./releaseRemovedRef.ts";
 import { Player, Projectile, type ArenaState } from "./schema/ArenaState.ts";
 
 /** Copies a simulated player onto its wire entity. The sim is snapped to the wire grids, so these are exact integers. */
@@ -49,6 +50,7 @@ export function applyWorldEvents(
       const wire = state.projectiles.get(key);
       if (wire === undefined) continue;
       state.projectiles.delete(key);
+      releaseRemovedRef(state.projectiles, wire);
       interest.forgetEntity(wire);
     } else if (event.type === "killed") {
       onKill(event.killerId, event.victimId);
