@@ -93,6 +93,7 @@ const report = buildSoakReport({
   tickOverruns,
   serverErrors: cluster.errors,
   serverWarnings: cluster.warnings,
+  serverLogExamples: cluster.logExamples,
   generatorCpuPct: ((cpu.user + cpu.system) / 1000 / runMs) * 100,
 });
 process.stdout.write(`\n${formatSoakReport(report)}\n`);

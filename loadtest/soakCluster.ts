@@ -17,6 +17,8 @@ import { consecutiveFreePorts, freePort } from "./ports.ts";
 const SUPERVISOR = fileURLToPath(new URL("../src/cluster/supervisor.ts", import.meta.url));
 const HEAP_PROBE = pathToFileURL(fileURLToPath(new URL("./heapProbe.ts", import.meta.url))).href;
 const START_TIMEOUT_MS = 30_000;
+/** Log lines kept per error or warning event for the report. */
+const LOG_EXAMPLES_PER_EVENT = 2;
 /** pino's "error" level: lines at or above it are server errors. */
 const ERROR_LEVEL = 50;
 const WARN_LEVEL = 40;
@@ -38,6 +40,8 @@ export class SoakCluster {
   readonly joinSecret: string;
   readonly errors: Record<string, number> = {};
   readonly warnings: Record<string, number> = {};
+  /** The first error and warning lines of each event, as logged: a count alone does not say why. */
+  readonly logExamples: Record<string, string[]> = {};
 
   private readonly redis: ChildProcess;
   private readonly supervisor: ChildProcess;
@@ -121,6 +125,9 @@ export class SoakCluster {
       // The kill is the soak's own doing.
       if (level >= ERROR_LEVEL && entry.event !== "worker_died") this.errors[key] = (this.errors[key] ?? 0) + 1;
       else if (level >= WARN_LEVEL && level < ERROR_LEVEL) this.warnings[key] = (this.warnings[key] ?? 0) + 1;
+      else return;
+      const examples = (this.logExamples[key] ??= []);
+      if (examples.length < LOG_EXAMPLES_PER_EVENT) examples.push(line);
     });
     createInterface({ input: this.supervisor.stderr! }).on("line", (line) => {
       const sample = parseHeapLine(line);

@@ -19,7 +19,7 @@ function record(extra: Partial<SoakRecord>): SoakRecord {
   return {
     options: OPTIONS, killedAtMs: undefined, killed: undefined, workerOfPort: new Map([[3000, 1], [3001, 2]]),
     heapSamples: [], joins: 0, joinMs: [], reroutes: {}, joinFailures: [], closes: [], liveSamples: [], tickOverruns: 0,
-    serverErrors: {}, serverWarnings: {}, generatorCpuPct: 40, ...extra,
+    serverErrors: {}, serverWarnings: {}, serverLogExamples: {}, generatorCpuPct: 40, ...extra,
   };
 }
 
@@ -89,9 +89,13 @@ describe("buildSoakReport", () => {
         { atMs: 60_000, code: 4000 }, { atMs: killedAtMs + 10, code: 1006 }, { atMs: killedAtMs + KILL_WINDOW_MS + 1, code: 1006 },
       ],
     }));
-    expect(report.processes.map((p) => [p.worker, p.pid, p.isRestart])).toEqual([[1, 11, false], [2, 12, false], [2, 13, true]]);
+    expect(report.processes.map((p) => [p.worker, p.pid, p.isRestart, p.window, p.samples])).toEqual([
+      // Worker 1's samples after the kill start after a second warm-up (minute 20).
+      [1, 11, false, "before the kill", 10], [1, 11, false, "after the kill", 11],
+      [2, 12, false, "before the kill", 10], [2, 13, true, "after its start", 11],
+    ]);
     expect(report.killedWorker).toBe(2);
-    expect(report.processes[2]!.heapSlopePctPerH).toBeGreaterThan(5);
+    expect(report.processes[3]!.heapSlopePctPerH).toBeGreaterThan(5);
     const heap = report.verdicts.find((v) => v.target.startsWith("post-GC heap"))!;
     expect(heap).toMatchObject({ isMet: true });
     expect(heap.detail).toContain("worker 2, killed, is listed but not judged");
@@ -106,6 +110,23 @@ describe("buildSoakReport", () => {
       target: "no failed joins but those in flight to the killed worker", isMet: false,
       detail: `1 outside the kill window, 2 within ${KILL_WINDOW_MS / 1000} s of the kill`,
     });
+  });
+
+  it("with a kill: a survivor's step up as it takes the killed worker's players is no slope; growth after the kill is", () => {
+    const killedAtMs = 15 * MINUTE;
+    const stepped = [...series(3000, 11, 0, 5, 14, 40e6, 0), ...series(3000, 11, 0, 15, 30, 48e6, 0)];
+    const options = { ...OPTIONS, killAtMinutes: 15 };
+    const killed = { worker: 2, pid: 12 };
+    const step = buildSoakReport(record({ options, killedAtMs, killed, heapSamples: stepped }));
+    expect(step.verdicts.find((v) => v.target.startsWith("post-GC heap"))).toMatchObject({
+      isMet: true, detail: expect.stringContaining("worker 1 before the kill 0%/h, worker 1 after the kill 0%/h"),
+    });
+
+    const growing = [...series(3000, 11, 0, 5, 14, 40e6, 0), ...series(3000, 11, 0, 15, 30, 48e6, 0.3e6)];
+    const growth = buildSoakReport(record({ options, killedAtMs, killed, heapSamples: growing }));
+    const heap = growth.verdicts.find((v) => v.target.startsWith("post-GC heap"))!;
+    expect(heap.isMet).toBe(false);
+    expect(heap.detail).toMatch(/worker 1 before the kill 0%\/h, worker 1 after the kill \d+(\.\d)?%\/h/);
   });
 
   it("says when the generator could not keep the bots live", () => {
@@ -127,6 +148,7 @@ describe("formatSoakReport", () => {
       options: { ...OPTIONS, killAtMinutes: 15 }, killedAtMs: 15 * MINUTE, killed: { worker: 2, pid: 12 },
       heapSamples: [...series(3000, 11, 0, 5, 30, 40e6, 0), ...series(3001, 13, 15, 16, 30, 20e6, 0)],
       joinFailures: [{ atMs: 15 * MINUTE + 1, reason: "1006: connection closed" }], tickOverruns: 3, serverErrors: { ipc_timeout: 2 },
+      serverLogExamples: { ipc_timeout: ['{"level":50,"event":"ipc_timeout","reason":"no answer"}'] },
     }));
     const text = formatSoakReport(report);
     expect(text).toContain("last worker killed at 15 min");
@@ -134,6 +156,7 @@ describe("formatSoakReport", () => {
     expect(text).toMatch(/around the kill\s+1 x 1006: connection closed/);
     expect(text).toMatch(/server errors\s+ipc_timeout:2/);
     expect(text).toMatch(/^NOT MET: no server errors: 2$/m);
+    expect(text).toMatch(/^ {2}\{"level":50,"event":"ipc_timeout","reason":"no answer"\}$/m);
     expect(text).toMatch(/^met: no unexpected disconnects: 0$/m);
   });
 });

@@ -52,16 +52,25 @@ export interface SoakRecord {
   serverErrors: Readonly<Record<string, number>>;
   /** Warning lines of the cluster's log, by event. */
   serverWarnings: Readonly<Record<string, number>>;
+  /** The first lines of each error and warning event, as logged. */
+  serverLogExamples: Readonly<Record<string, readonly string[]>>;
   /** This process's CPU over the run, % of one core. */
   generatorCpuPct: number;
 }
+
+/**
+ * Which samples a row's slopes are fitted to: after the warm-up; with a kill, a surviving worker's
+ * samples before the kill and, from a second warm-up, after it; a restarted worker's after its own.
+ */
+export type MemoryWindow = "after warm-up" | "before the kill" | "after the kill" | "after its start";
 
 export interface ProcessRow {
   worker: number;
   pid: number;
   /** A process the supervisor started after the kill. */
   isRestart: boolean;
-  /** Samples after its warm-up, the ones the slopes are fitted to. */
+  window: MemoryWindow;
+  /** Samples in the window, the ones the slopes are fitted to. */
   samples: number;
   rssStartMb: number | null;
   rssEndMb: number | null;
@@ -104,6 +113,7 @@ export interface SoakReport {
   tickOverruns: number;
   serverErrors: Record<string, number>;
   serverWarnings: Record<string, number>;
+  serverLogExamples: Record<string, string[]>;
   botsLive: { min: number | null; mean: number | null };
   generatorCpuPct: number | null;
   verdicts: Verdict[];
@@ -169,6 +179,7 @@ export function buildSoakReport(record: SoakRecord): SoakReport {
     tickOverruns: record.tickOverruns,
     serverErrors: sortByCount(record.serverErrors),
     serverWarnings: sortByCount(record.serverWarnings),
+    serverLogExamples: Object.fromEntries(Object.entries(record.serverLogExamples).map(([event, lines]) => [event, [...lines]])),
     botsLive: {
       min: live.length === 0 ? null : Math.min(...live),
       mean: live.length === 0 ? null : Math.round(live.reduce((s, n) => s + n, 0) / live.length),
@@ -187,35 +198,56 @@ function processRows(record: SoakRecord, warmupMs: number): ProcessRow[] {
     samples.push(sample);
     byPid.set(sample.pid, samples);
   }
-  const rows = [...byPid].map(([pid, all]): ProcessRow => {
+  const { killedAtMs } = record;
+  const rows: ProcessRow[] = [];
+  for (const [pid, all] of byPid) {
     const worker = record.workerOfPort.get(all[0]!.port) ?? 0;
+    const isRestart = killedAtMs !== undefined && all[0]!.atMs - all[0]!.uptimeS * 1000 > killedAtMs - 1_000;
     // Its own warm-up: from the soak's start, and from the process's own start (a restarted worker ramps up again).
     const settled = all.filter((s) => s.atMs >= warmupMs && s.uptimeS * 1000 >= warmupMs);
-    const first = settled[0];
-    const last = settled.at(-1);
-    return {
-      worker,
-      pid,
-      isRestart: record.killedAtMs !== undefined && all[0]!.atMs - all[0]!.uptimeS * 1000 > record.killedAtMs - 1_000,
-      samples: settled.length,
-      rssStartMb: mb(first?.rssBytes),
-      rssEndMb: mb(last?.rssBytes),
-      rssSlopePctPerH: slopePctPerHour(settled.map((s) => ({ atMs: s.atMs, value: s.rssBytes }))),
-      heapStartMb: mb(first?.heapUsedBytes),
-      heapEndMb: mb(last?.heapUsedBytes),
-      heapSlopePctPerH: slopePctPerHour(settled.map((s) => ({ atMs: s.atMs, value: s.heapUsedBytes }))),
-      gcs: all.length,
-      gcMedianMs: all.length === 0 ? null : percentile(all.map((s) => s.gcMs), 50),
-      gcMaxMs: all.length === 0 ? null : Math.max(...all.map((s) => s.gcMs)),
-    };
-  });
-  return rows.sort((a, b) => a.worker - b.worker || Number(a.isRestart) - Number(b.isRestart));
+    const row = (window: MemoryWindow, samples: TimedHeapSample[]) => rows.push(processRow(worker, pid, isRestart, window, samples, all));
+    if (killedAtMs === undefined) {
+      row("after warm-up", settled);
+    } else if (isRestart) {
+      row("after its start", settled);
+    } else {
+      // A survivor takes the killed worker's players at the kill: a step in its memory, not a slope. Each
+      // side of the kill is fitted on its own, the side after it from a second warm-up.
+      row("before the kill", settled.filter((s) => s.atMs < killedAtMs));
+      const after = settled.filter((s) => s.atMs >= killedAtMs + warmupMs);
+      if (after.length > 0 || record.killed?.worker !== worker) row("after the kill", after);
+    }
+  }
+  return rows.sort((a, b) => a.worker - b.worker || Number(a.isRestart) - Number(b.isRestart) || WINDOW_ORDER.indexOf(a.window) - WINDOW_ORDER.indexOf(b.window));
+}
+
+const WINDOW_ORDER: readonly MemoryWindow[] = ["after warm-up", "before the kill", "after the kill", "after its start"];
+
+function processRow(worker: number, pid: number, isRestart: boolean, window: MemoryWindow, samples: readonly TimedHeapSample[], all: readonly TimedHeapSample[]): ProcessRow {
+  const first = samples[0];
+  const last = samples.at(-1);
+  return {
+    worker,
+    pid,
+    isRestart,
+    window,
+    samples: samples.length,
+    rssStartMb: mb(first?.rssBytes),
+    rssEndMb: mb(last?.rssBytes),
+    rssSlopePctPerH: slopePctPerHour(samples.map((s) => ({ atMs: s.atMs, value: s.rssBytes }))),
+    heapStartMb: mb(first?.heapUsedBytes),
+    heapEndMb: mb(last?.heapUsedBytes),
+    heapSlopePctPerH: slopePctPerHour(samples.map((s) => ({ atMs: s.atMs, value: s.heapUsedBytes }))),
+    gcs: all.length,
+    gcMedianMs: all.length === 0 ? null : percentile(all.map((s) => s.gcMs), 50),
+    gcMaxMs: all.length === 0 ? null : Math.max(...all.map((s) => s.gcMs)),
+  };
 }
 
 function judge(report: SoakReport): Verdict[] {
   const judged = report.processes.filter((p) => p.worker !== report.killedWorker && p.samples >= 3);
   const slopeVerdict = (what: string, slopeOf: (p: ProcessRow) => number | null): Verdict => {
-    const slopes = judged.map((p) => `worker ${p.worker} ${slopeOf(p)}%/h`);
+    const slopes = judged.map((p) => `worker ${p.worker}${p.window === "after warm-up" ? "" : ` ${p.window}`} ${slopeOf(p)}%/h`);
     const killedNote = report.killedWorker === null ? "" : ` (worker ${report.killedWorker}, killed, is listed but not judged: each of its processes lived through part of the run)`;
     if (judged.length === 0) return { target: `${what} slope < ${MAX_SLOPE_PCT_PER_H}%/h after warm-up`, isMet: false, detail: "not measured: too few samples after warm-up" };
     return {
@@ -260,9 +292,9 @@ export function formatSoakReport(report: SoakReport): string {
     + `warm-up ${round(report.warmupMinutes, 2)} min, a forced full GC every ${report.gcEveryS} s`);
   lines.push("");
   lines.push(formatTable(
-    ["worker", "pid", "samples", "RSS start", "RSS end", "RSS slope/h", "heap after GC start", "heap after GC end", "heap slope/h", "forced GCs, median / longest"],
+    ["worker", "pid", "window", "samples", "RSS start", "RSS end", "RSS slope/h", "heap after GC start", "heap after GC end", "heap slope/h", "forced GCs, median / longest"],
     report.processes.map((p) => [
-      p.isRestart ? `${p.worker} (restarted)` : String(p.worker), String(p.pid), String(p.samples),
+      p.isRestart ? `${p.worker} (restarted)` : String(p.worker), String(p.pid), p.window, String(p.samples),
       f(p.rssStartMb, " MB"), f(p.rssEndMb, " MB"), f(p.rssSlopePctPerH, "%"),
       f(p.heapStartMb, " MB"), f(p.heapEndMb, " MB"), f(p.heapSlopePctPerH, "%"), `${p.gcs}, ${f(p.gcMedianMs)} / ${f(p.gcMaxMs, " ms")}`,
     ]),
@@ -290,6 +322,12 @@ export function formatSoakReport(report: SoakReport): string {
   );
   lines.push(formatTable(["figure", "value"], rows, ["left", "left"]));
   lines.push("");
+  const examples = Object.entries(report.serverLogExamples);
+  if (examples.length > 0) {
+    lines.push("server errors and warnings, first lines of each:");
+    for (const [, logged] of examples) for (const line of logged) lines.push(`  ${line}`);
+    lines.push("");
+  }
   for (const v of report.verdicts) lines.push(`${v.isMet ? "met" : "NOT MET"}: ${v.target}: ${v.detail}`);
   return lines.join("\n");
 }
