@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 // Heavy tests (containers, network namespaces, PM2) build images or whole fleets: each one alone
 // would take both cores, so they run in their own project, one file at a time, after the rest.
 const HEAVY_TESTS = "test/**/*.heavy.test.ts";
+// Pure and in-process tests: no external program, no child process. `npm run test:unit` runs these alone.
+const UNIT_TESTS = ["src/**/*.test.ts", "rooms/**/*.test.ts", "loadtest/**/*.test.ts"];
 
 // Threads, not forks: with forks, core's PM2 integration calls process.send on
 // vitest's IPC channel and the run breaks (see PLATFORM-NOTES).
@@ -13,15 +15,28 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: "unit",
+          include: UNIT_TESTS,
+          exclude: ["**/node_modules/**"],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+          // First, on their own: their failures show within seconds, and they never share the two
+          // cores with the process tests' servers.
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "main",
-          include: ["src/**/*.test.ts", "rooms/**/*.test.ts", "loadtest/**/*.test.ts", "test/**/*.test.ts"],
+          include: ["test/**/*.test.ts"],
           exclude: [HEAVY_TESTS, "**/node_modules/**"],
           // Two at a time: many test files start real server processes and Redis, and this machine
           // has two cores; more files at once only turns timeouts into flakes.
           maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 30_000,
-          sequence: { groupOrder: 0 },
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -34,7 +49,7 @@ export default defineConfig({
           // Each heavy test sets its own, tighter, timeouts; these only bound a hung one.
           testTimeout: 600_000,
           hookTimeout: 600_000,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

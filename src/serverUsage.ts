@@ -9,7 +9,7 @@ Exit code: 0 after a drain, 1 could not listen or crashed, 2 a bad configuration
 
 No options: everything comes from the environment, read once at start-up (npm start and
 npm run dev also read a .env file in the working directory when there is one; variables already
-in the environment win). Each variable's default, range and meaning: README, "Configuration".
+in the environment win). Each variable's default, range and meaning: docs/configuration.md.
 
   network       PORT (2567)  HOST (0.0.0.0)  PUBLIC_ADDRESS (HOST:PORT)  ADMIN_PORT (PORT+100)
                 TRUSTED_PROXIES  NODE_APP_INSTANCE (set by PM2)

@@ -16,6 +16,8 @@ const COMMANDS: [script: string, usageStart: string][] = [
   ["bench:tick", "usage: npm run bench:tick"],
   ["bench:matchmaking", "usage: npm run bench:matchmaking"],
   ["bench:profile", "usage: npm run bench:profile"],
+  ["schemas", "usage: npm run schemas"],
+  ["vectors", "usage: npm run vectors"],
 ];
 /** Each run only parses its arguments and exits; this bounds one that would start working instead. */
 const RUN_DEADLINE_MS = 20_000;

@@ -8,7 +8,7 @@
  * gets a fresh server pinned to core 0 and a fresh load generator pinned to
  * core 1; then each contender's capacity is searched. Prints a table with
  * ratios against this server and writes loadtest/results/bench-<date>.json
- * and a README section draft next to it. Every child process is stopped at
+ * and a draft of docs/performance.md's bench section next to it. Every child process is stopped at
  * the end, on error and on Ctrl-C.
  */
 import { mkdir, writeFile } from "node:fs/promises";

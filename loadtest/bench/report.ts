@@ -1,8 +1,8 @@
 /**
  * The bench's results: one record per contender with the figures the issue
  * asks for, ratios against this server (all players in one room), the
- * targets' verdicts, and their renderings as a plain-text table and a README
- * section draft.
+ * targets' verdicts, and their renderings as a plain-text table and a draft
+ * of docs/performance.md's bench section.
  */
 import { formatTable } from "../stats.ts";
 import { playersWithinEgress, type Capacity } from "./capacity.ts";
@@ -247,7 +247,7 @@ export function renderTargets(results: BenchResults): string {
   return lines.join("\n");
 }
 
-/** A draft of the README's Performance section for this run. */
+/** A draft of docs/performance.md's bench section for this run. */
 export function renderMarkdown(results: BenchResults): string {
   const s = results.scenario;
   const m = results.machine;

@@ -40,7 +40,7 @@ describe("arena wire contract", () => {
 
   it("a player that moved on both axes costs 8 bytes in the next patch", () => {
     // The floor per moving entity: switch-to-structure (1) + ref id (1 below 128)
-    // + two uint16 fields (1 index + 2 bytes each). The README's bandwidth figures build on this.
+    // + two uint16 fields (1 index + 2 bytes each). docs/performance.md's bandwidth figures build on this.
     const state = new ArenaState();
     const encoder = new Encoder(state);
     const other = new Player({ name: "other", x: 100, y: 100 });

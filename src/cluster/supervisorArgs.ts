@@ -28,7 +28,7 @@ Runs N server processes on consecutive ports from PORT (default 2567), all shari
 
 A worker that dies before its start-up is over (the wait for Redis, REDIS_STARTUP_TIMEOUT_S, plus
 30 s) is restarted after 1 s, then 2, 4... up to 30 s; one that cannot bind its port stops the cluster.
-Workers read every server variable (README "Configuration"); PORT and ADMIN_PORT count up per worker.
+Workers read every server variable (docs/configuration.md); PORT and ADMIN_PORT count up per worker.
 exit code: 0 stopped by a signal, 1 a worker crash-looped or could not listen, 2 bad arguments or configuration`;
 }
 

@@ -20,7 +20,7 @@ export interface MoveIntent {
 }
 
 /** Longest distance moved between two collision checks: half a radius, so a wall >= 1 u thick is never skipped. */
-const MAX_SUBSTEP_UNITS = PLAYER_RADIUS_UNITS / 2;
+export const MAX_SUBSTEP_UNITS = PLAYER_RADIUS_UNITS / 2;
 const scratchWalls: Rect[] = [];
 
 export function snapPosition(v: number): number {

@@ -70,7 +70,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
   const adminPort = env.ADMIN_PORT !== undefined ? Number(env.ADMIN_PORT) : await freePort();
   const child = spawn(process.execPath, [...nodeArgs, ENTRY], {
     // Tests drive servers from 127.0.0.1 as a load generator would, so that address is exempt from the
-    // per-address matchmaking limits (as the README says to do for one); tests of those limits act from
+    // per-address matchmaking limits (as docs/security.md says to do for one); tests of those limits act from
     // other loopback addresses (127.0.0.2 and up), which the defaults apply to.
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: String(adminPort), RATE_LIMIT_EXEMPT: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "inherit"],
