@@ -39,8 +39,6 @@ export interface ArenaTelemetry {
   onPlayersChanged?(roomId: string): void;
 }
 
-export const NO_TELEMETRY: ArenaTelemetry = { onTick() {}, onPatch() {} };
-
 /** One telemetry that forwards every report to each of `sinks`. */
 export function fanOutTelemetry(...sinks: ArenaTelemetry[]): ArenaTelemetry {
   return {

@@ -34,8 +34,6 @@ export const CLOSE_CODES = {
   SESSION_REPLACED: 4104,
 } as const;
 
-export type CloseCodeName = keyof typeof CLOSE_CODES;
-
 /** Matchmaking (HTTP) error codes this server raises on purpose. */
 export const ERROR_CODES = {
   /** Join options that cannot be used (e.g. an unknown `mode`); Colyseus' MATCHMAKE_INVALID_CRITERIA. */

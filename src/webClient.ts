@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build, type Message } from "esbuild";
 import type { Application, Response } from "express";
-import { pino, type Logger } from "pino";
+import type { Logger } from "pino";
 
 const CLIENT_DIR = fileURLToPath(new URL("./client/", import.meta.url));
 const PROJECT_DIR = fileURLToPath(new URL("../", import.meta.url));
@@ -25,10 +25,9 @@ type ClientAssets = Map<string, Asset>;
  * itself keeps running. No source map unless `isSourceMapServed`: a map
  * carries the whole client source (megabytes) and the absolute build paths.
  */
-export function mountWebClient(app: Application, logger?: Logger, { isSourceMapServed = false } = {}): void {
+export function mountWebClient(app: Application, log: Logger, { isSourceMapServed = false } = {}): void {
   let assets: Promise<ClientAssets> | undefined;
   const load = (): Promise<ClientAssets> => {
-    const log = logger ?? stderrLogger();
     assets ??= buildClientAssets(isSourceMapServed).then(
       (built) => {
         log.info({ event: "web_client_built", bytes: built.get("/client/app.js")?.body.length }, "web client built");
@@ -105,9 +104,4 @@ function describeBuildError(error: unknown): string {
     }).join("\n");
   }
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Until app.ts passes its logger in: the same JSON lines, on stderr (stdout is the server's log stream). */
-function stderrLogger(): Logger {
-  return pino({ base: { pid: process.pid } }, pino.destination(2));
 }
