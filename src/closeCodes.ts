@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   SERVER_FULL: 503,
   /** Redis is down: matchmaking cannot read or write the shared listings. */
   MATCHMAKING_UNAVAILABLE: 503,
+  /** A matchmaking request got no answer within its deadline (10 s, or 5 x REDIS_COMMAND_TIMEOUT_MS if longer): a busy cluster or a slow Redis. */
+  MATCHMAKING_TIMED_OUT: 503,
   /**
    * One client address made more matchmaking requests (MAX_JOINS_PER_ADDRESS_PER_MIN) or caused
    * more room creations (MAX_ROOMS_PER_ADDRESS_PER_MIN) than allowed; the message says when to retry.

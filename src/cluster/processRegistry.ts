@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { loadScore, Placer, type ProcessRecord } from "./placement.ts";
 import type { ProcessLoad } from "./processLoad.ts";
 import { quietly } from "../../rooms/channels.ts";
+import { ERROR_CODES } from "../closeCodes.ts";
 
 const PROCESSES_KEY = "gs:processes";
 /** Game rooms per process, incremented by whoever places a room there and decremented by its owner on dispose. */
@@ -208,7 +209,7 @@ export class ProcessRegistry {
     const { chosen, records } = await this.placer.place(this.options.gameRoomTypes.has(roomName));
     if (chosen !== undefined) return chosen.processId;
     if (records.length === 0 && !this.isDraining && !this.isFull) return this.options.processId(); // before the first records land
-    throw new ServerError(503, "server full: every game server process is at its room or client limit, or draining");
+    throw new ServerError(ERROR_CODES.SERVER_FULL, "server full: every game server process is at its room or client limit, or draining");
   };
 
   /**

@@ -3,6 +3,7 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
+import { ERROR_CODES } from "../closeCodes.ts";
 import { redactUrl, redactUrlsIn } from "../redact.ts";
 import { spreadJoins } from "./spreadJoins.ts";
 
@@ -214,12 +215,12 @@ function forgetFailedListingReads(driver: RedisDriver): RedisDriver {
 export function refuseMatchmakingWhileRedisDown(scaling: Scaling, deadlineMs: number): void {
   const controller = matchMaker.controller;
   const invoke = controller.invokeMethod.bind(controller);
-  const unavailable = () => new ServerError(503, "matchmaking is unavailable: the server lost its connection to Redis; retry shortly");
+  const unavailable = () => new ServerError(ERROR_CODES.MATCHMAKING_UNAVAILABLE, "matchmaking is unavailable: the server lost its connection to Redis; retry shortly");
   controller.invokeMethod = async (...args: Parameters<typeof invoke>) => {
     if (scaling.redisHealth() === "down") throw unavailable();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(scaling.redisHealth() === "down" ? unavailable() : new ServerError(503, "matchmaking timed out; retry shortly")), deadlineMs);
+      timer = setTimeout(() => reject(scaling.redisHealth() === "down" ? unavailable() : new ServerError(ERROR_CODES.MATCHMAKING_TIMED_OUT, "matchmaking timed out; retry shortly")), deadlineMs);
     });
     try {
       return await Promise.race([invoke(...args), deadline]);
