@@ -1,6 +1,6 @@
-import { accessSync, constants, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { findTool } from "./requireTool.ts";
+import { findTool, isExecutable } from "./requireTool.ts";
 
 /** A program some test runs, and the Debian package that provides it. */
 export interface Prerequisite {
@@ -14,7 +14,7 @@ export interface Prerequisite {
 /** Where podman looks for its helpers (containers.conf's helper_binaries_dir default). */
 const PODMAN_HELPER_DIRS = ["/usr/local/libexec/podman", "/usr/local/lib/podman", "/usr/libexec/podman", "/usr/lib/podman"];
 
-/** Where the browser tests launch Chromium from: the same default as test/browser/support/chromium.ts. */
+/** Where the browser tests launch Chromium from (test/browser/support/chromium.ts reads it here). */
 export function chromiumPath(env: NodeJS.ProcessEnv): string {
   return env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 }
@@ -58,15 +58,6 @@ export function prerequisites(env: NodeJS.ProcessEnv): Prerequisite[] {
 
 /** Packages with their own package.json and lockfile whose node_modules the tests use. */
 export const NESTED_PACKAGES = ["rooms/schema/codegen"];
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Whether this machine has the program, where the tests will look for it. */
 export function isInstalled(prerequisite: Prerequisite): boolean {

@@ -4,17 +4,22 @@ import { delimiter, join } from "node:path";
 // System binaries (nginx, redis-server) live in sbin directories that a non-root PATH often lacks.
 const SBIN_DIRS = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
 
+/** Whether `path` exists and this user may execute it. */
+export function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The absolute path of the executable `tool` on PATH or in an sbin directory, or undefined. */
 export function findTool(tool: string): string | undefined {
   const dirs = [...(process.env.PATH ?? "").split(delimiter).filter((d) => d !== ""), ...SBIN_DIRS];
   for (const dir of dirs) {
     const candidate = join(dir, tool);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
+    if (isExecutable(candidate)) return candidate;
   }
   return undefined;
 }

@@ -1,8 +1,9 @@
 import { access } from "node:fs/promises";
 import { chromium, type Browser } from "playwright-core";
+import { chromiumPath } from "../../support/prerequisites.ts";
 
 /** Debian's Chromium (`apt-get install -y chromium`); playwright-core drives it, it downloads nothing. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM_PATH = chromiumPath(process.env);
 
 /** Flags that work on this project's machines (see PLATFORM-NOTES); playwright adds --headless. */
 const CHROMIUM_ARGS = [
