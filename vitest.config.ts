@@ -6,8 +6,8 @@ const HEAVY_TESTS = "test/**/*.heavy.test.ts";
 // Pure and in-process tests: no external program, no child process. `npm run test:unit` runs these alone.
 const UNIT_TESTS = ["src/**/*.test.ts", "rooms/**/*.test.ts", "loadtest/**/*.test.ts"];
 
-// Threads, not forks: with forks, core's PM2 integration calls process.send on
-// vitest's IPC channel and the run breaks (see PLATFORM-NOTES).
+// Threads, not forks: Colyseus core attaches its stats to PM2 through @pm2/io, which writes to
+// process.send whenever an IPC channel exists; in a fork that is vitest's channel, and the run breaks.
 export default defineConfig({
   test: {
     pool: "threads",
@@ -31,8 +31,8 @@ export default defineConfig({
           name: "main",
           include: ["test/**/*.test.ts"],
           exclude: [HEAVY_TESTS, "**/node_modules/**"],
-          // Two at a time: many test files start real server processes and Redis, and this machine
-          // has two cores; more files at once only turns timeouts into flakes.
+          // Two at a time: many test files start real server processes and Redis; more files at
+          // once than a small CI machine's cores only turns timeouts into flakes.
           maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -1,6 +1,8 @@
 /** Command-line flags of `npm run loadtest`, parsed into a frozen options object. */
 import { availableParallelism } from "node:os";
 import { parseArgs as parseFlags } from "node:util";
+import { ID_PATTERN } from "../src/identifiers.ts";
+import { FlagError, integerFlag, numberFlag } from "./flagValues.ts";
 import { parseSlo, type SloClause } from "./slo.ts";
 
 export interface LoadtestOptions {
@@ -99,13 +101,13 @@ export function parseArgs(argv: readonly string[], cores = availableParallelism(
     const isFindCapacity = flags["find-capacity"] === true;
     const url = parseUrl(str(flags.url) ?? "ws://127.0.0.1:2567");
     const roomName = str(flags.room) ?? "arena";
-    if (!/^[\w-]{1,64}$/.test(roomName)) throw new ArgError(`--room must be 1-64 of a-z, A-Z, 0-9, _ and - (got "${roomName}")`);
+    if (!ID_PATTERN.test(roomName)) throw new FlagError(`--room must be 1-64 of a-z, A-Z, 0-9, _ and - (got "${roomName}")`);
     const mode = str(flags.mode);
-    if (mode !== undefined && mode.length === 0) throw new ArgError("--mode must not be empty");
+    if (mode !== undefined && mode.length === 0) throw new FlagError("--mode must not be empty");
     const bots = int(flags, "bots", isFindCapacity ? 5_000 : 100, 1, 50_000);
     const sloText = str(flags.slo) ?? DEFAULT_SLO;
     const slo = parseSlo(sloText);
-    if (!slo.ok) throw new ArgError(`--slo: ${slo.reason}`);
+    if (!slo.ok) throw new FlagError(`--slo: ${slo.reason}`);
     const options: LoadtestOptions = {
       url,
       roomName,
@@ -126,15 +128,13 @@ export function parseArgs(argv: readonly string[], cores = availableParallelism(
       maxGeneratorCpuPct: num(flags, "max-generator-cpu", 90 * cores, 1, 100 * 1024),
       joinSecret: joinSecret(str(flags["join-secret"]), env.JOIN_SECRET),
     };
-    if (options.jsonPath === "") throw new ArgError("--json needs a file name");
+    if (options.jsonPath === "") throw new FlagError("--json needs a file name");
     return { ok: true, value: Object.freeze(options) };
   } catch (error) {
-    if (error instanceof ArgError) return { ok: false, reason: error.message };
+    if (error instanceof FlagError) return { ok: false, reason: error.message };
     throw error;
   }
 }
-
-class ArgError extends Error {}
 
 function str(value: string | boolean | undefined): string | undefined {
   return typeof value === "string" ? value : undefined;
@@ -142,32 +142,22 @@ function str(value: string | boolean | undefined): string | undefined {
 
 function num(flags: Record<string, string | boolean | undefined>, name: string, fallback: number, min: number, max: number): number {
   const raw = str(flags[name]);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
-    throw new ArgError(`--${name} must be a number from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
+  return raw === undefined ? fallback : numberFlag(raw, `--${name}`, min, max);
 }
 
 function int(flags: Record<string, string | boolean | undefined>, name: string, fallback: number, min: number, max: number): number {
   const raw = str(flags[name]);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new ArgError(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
+  return raw === undefined ? fallback : integerFlag(raw, `--${name}`, min, max);
 }
 
 /** The flag, else the environment variable; held to the server's own rule (src/config.ts), so a typo shows here, not as 525s. */
 function joinSecret(flag: string | undefined, fromEnv: string | undefined): string | undefined {
   if (flag !== undefined) {
-    if (!/^\S{32,}$/.test(flag)) throw new ArgError("--join-secret must be at least 32 non-space characters, like the server's JOIN_SECRET");
+    if (!/^\S{32,}$/.test(flag)) throw new FlagError("--join-secret must be at least 32 non-space characters, like the server's JOIN_SECRET");
     return flag;
   }
   if (fromEnv === undefined || fromEnv.trim() === "") return undefined;
-  if (!/^\S{32,}$/.test(fromEnv)) throw new ArgError("JOIN_SECRET must be at least 32 non-space characters, like the server's");
+  if (!/^\S{32,}$/.test(fromEnv)) throw new FlagError("JOIN_SECRET must be at least 32 non-space characters, like the server's");
   return fromEnv;
 }
 
@@ -176,10 +166,10 @@ function parseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ArgError(`--url "${raw}" is not a URL (expected e.g. ws://127.0.0.1:2567)`);
+    throw new FlagError(`--url "${raw}" is not a URL (expected e.g. ws://127.0.0.1:2567)`);
   }
   if (url.protocol !== "ws:" && url.protocol !== "wss:") {
-    throw new ArgError(`--url must start with ws:// or wss:// (got "${raw}")`);
+    throw new FlagError(`--url must start with ws:// or wss:// (got "${raw}")`);
   }
   // The SDK appends its own paths (/matchmake/..., /{processId}/{roomId}).
   return url.toString().replace(/\/$/, "");

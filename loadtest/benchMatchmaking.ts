@@ -13,7 +13,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { failUsage, parseCommandLine } from "../src/commandLine.ts";
+import { parseCommandLine } from "../src/commandLine.ts";
+import { checkFlagValues, integerFlag, numberFlag } from "./flagValues.ts";
 import { freePort } from "./ports.ts";
 import { formatTable, percentile } from "./stats.ts";
 
@@ -37,10 +38,10 @@ const spec = {
   },
 } as const;
 const args = parseCommandLine(spec);
-const joins = Number(args.joins);
-const ratePerS = Number(args.rate);
-if (!Number.isInteger(joins) || joins < 1 || joins > 20_000) failUsage(spec, `--joins must be an integer from 1 to 20000 (got "${args.joins}")`);
-if (!(ratePerS >= 1 && ratePerS <= 5_000)) failUsage(spec, `--rate must be a number from 1 to 5000 (got "${args.rate}")`);
+const { joins, ratePerS } = checkFlagValues(spec, () => ({
+  joins: integerFlag(args.joins, "--joins", 1, 20_000),
+  ratePerS: numberFlag(args.rate, "--rate", 1, 5_000),
+}));
 /** Joins still open at once; past this the generator, not the server, would be measured. */
 const MAX_IN_FLIGHT = 1_000;
 

@@ -19,7 +19,7 @@ import { failUsage, parseCommandLine } from "../src/commandLine.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
 import type { ArenaTelemetry } from "../rooms/settings.ts";
-import type { BenchClientsJob, BenchClientsResult } from "./benchClients.ts";
+import type { BenchTickClientsJob, BenchTickClientsResult } from "./benchTickClients.ts";
 import { entityBytesReport, type LiveBytesRow } from "./entityBytesReport.ts";
 import { ARENA_LEVEL } from "../src/sim/level.ts";
 import { nextRandom } from "../src/sim/rng.ts";
@@ -75,12 +75,12 @@ let isRecording = false;
 let lastSimMicros = 0;
 let sendAtPatchStart = 0;
 const telemetry: ArenaTelemetry = {
-  onTick(_roomId, simMicros) {
+  onTick(_room, simMicros) {
     lastSimMicros = simMicros;
     if (isRecording) samples.sim.push(simMicros);
     sendAtPatchStart = sendMicros; // sends between ticks and patches are not patch sends
   },
-  onPatch(_roomId, patchMicros) {
+  onPatch(_room, patchMicros) {
     const send = sendMicros - sendAtPatchStart;
     sendAtPatchStart = sendMicros;
     if (!isRecording) return;
@@ -107,7 +107,7 @@ if (args["bytes-only"]) {
 const app = buildApp(config, { logger: createLogger(config.logLevel), telemetry });
 await app.listen();
 
-const generator = fileURLToPath(new URL("./benchClients.ts", import.meta.url));
+const generator = fileURLToPath(new URL("./benchTickClients.ts", import.meta.url));
 /**
  * Per-tick cost of the metrics in the hot path: one histogram observe per tick
  * and per patch (20 patches per 30 ticks), timed in a tight loop. The
@@ -116,14 +116,13 @@ const generator = fileURLToPath(new URL("./benchClients.ts", import.meta.url));
 function metricsHotPathUsPerTick(): number {
   const metrics = app.metrics;
   if (metrics === undefined) return 0;
-  metrics.onRoomCreated("bench-probe", "arena");
+  const probe = { roomId: "bench-probe", roomType: "arena" };
   const rounds = 200_000;
   const started = performance.now();
   for (let i = 0; i < rounds; i++) {
-    metrics.onTick("bench-probe", 300);
-    if (i % 3 !== 2) metrics.onPatch("bench-probe", 900);
+    metrics.onTick(probe, 300);
+    if (i % 3 !== 2) metrics.onPatch(probe, 900);
   }
-  metrics.onRoomDisposed("bench-probe");
   return ((performance.now() - started) * 1000) / rounds;
 }
 const metricsUsPerTick = metricsHotPathUsPerTick();
@@ -139,7 +138,7 @@ const scenarios = [
 for (const { players, isMonitoring } of scenarios) {
   app.setMonitoring(isMonitoring);
   const warmupMs = 3_000;
-  const job: BenchClientsJob = {
+  const job: BenchTickClientsJob = {
     url: `ws://127.0.0.1:${config.port}`, mode: `bench-${players}`, players, tickHz: config.tickHz, warmupMs, measureMs,
   };
   for (const list of Object.values(samples)) list.length = 0;
@@ -163,7 +162,7 @@ for (const { players, isMonitoring } of scenarios) {
   const recordedS = (performance.now() - recordStartedAt) / 1000;
   const serverCpuMsPerS = ((cpu.user + cpu.system) / 1000) / recordedS;
   const monitorUsPerTick = (app.monitoringBusyMicros() - monitorAtStart) / recordedS / config.tickHz;
-  const r = JSON.parse(stdout.trim().split("\n").at(-1)!) as BenchClientsResult;
+  const r = JSON.parse(stdout.trim().split("\n").at(-1)!) as BenchTickClientsResult;
   const seconds = r.measuredMs / 1000;
   const us = (list: number[], p: number) => percentile(list, p).toFixed(0);
   rows.push([

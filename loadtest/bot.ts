@@ -13,11 +13,9 @@ import type { Client, InputHandle, Room } from "@colyseus/sdk";
 import type { ArenaState, PlayerInput } from "../rooms/schema/ArenaState.ts";
 import { POSITION_SCALE } from "../src/sim/constants.ts";
 import { createMemory, decide, scriptIntents, type BrainMemory, type BrainView, type Intent, type Point } from "./brain.ts";
-import { createFrameHeader, isStateFrame, readFrameHeader, ROOM_STATE_PATCH_CODE } from "./frame.ts";
-import type { BotCounters } from "./metrics.ts";
+import { createFrameHeader, InputAckTimer, isStateFrame, readFrameHeader, ROOM_STATE_PATCH_CODE, tapFrames, type Deliver } from "./frame.ts";
+import type { BotCounters } from "./loadtestMetrics.ts";
 
-/** Send times kept per bot, in inputs: 8.5 s at 30 Hz; an input acked later than that gives no RTT sample. */
-const SENT_RING = 256;
 /** A light bot's intent loop, in ticks (20 s at 30 Hz). */
 const SCRIPT_TICKS = 600;
 /** Light bots share this many scripts (each starting at its own offset), so 10,000 bots do not hold 10,000 loops. */
@@ -44,8 +42,7 @@ export class Bot {
   private room: Room | undefined;
   private input: InputHandle<PlayerInput> | undefined;
   private isLeaving = false;
-  private readonly sentAtMs = new Float64Array(SENT_RING);
-  private lastAck = 0;
+  private readonly acks = new InputAckTimer();
   private lastPatchAtMs = 0;
   private readonly header = createFrameHeader();
   private readonly memory: BrainMemory;
@@ -115,7 +112,7 @@ export class Bot {
     const sentAt = performance.now();
     const seq = input.send();
     if (seq === 0) return;
-    this.sentAtMs[seq % SENT_RING] = sentAt;
+    this.acks.sent(seq, sentAt);
     this.counters.inputsSent++;
   }
 
@@ -157,16 +154,17 @@ export class Bot {
       this.counters.bytesUp += data.byteLength;
       send(data);
     };
-    const deliver = connection.events.onmessage ?? undefined;
-    connection.events.onmessage = (event: MessageEvent) => this.onFrame(event, deliver);
+    tapFrames(room, (event, deliver) => this.onFrame(event, deliver));
   }
 
-  private onFrame(event: MessageEvent, deliver: ((event: MessageEvent) => void) | undefined): void {
+  private onFrame(event: MessageEvent, deliver: Deliver): void {
     const bytes = new Uint8Array(event.data as ArrayBuffer);
     const now = performance.now();
     const header = readFrameHeader(bytes, this.header);
     this.counters.bytesDown += bytes.byteLength;
-    const rttMs = header.isTimed ? this.onAck(header.ackSeq, now) : -1;
+    if (header.isTimed) {
+      this.counters.inputsAcked += this.acks.ack(header.ackSeq, this.input?.sentCount ?? 0, now, this.isProbe ? this.counters : undefined);
+    }
     if (header.code === ROOM_STATE_PATCH_CODE) {
       this.counters.patches++;
       if (this.lastPatchAtMs > 0) this.counters.patchInterval.record(now - this.lastPatchAtMs);
@@ -174,35 +172,15 @@ export class Bot {
     }
     if (this.isProbe || !isStateFrame(header.code)) {
       try {
-        deliver?.(event);
+        deliver(event);
       } catch (error) {
         // One bot's bad frame must not take down the worker and every other bot on it.
         this.counters.roomErrors++;
         this.counters.noteError(`frame ${header.code} failed to decode: ${error instanceof Error ? error.message : String(error)}`);
       }
     } else if (header.isTimed) {
-      this.room?.clock.sample(header.serverNowMs, rttMs);
+      this.room?.clock.sample(header.serverNowMs, this.acks.newestRttMs);
     }
-  }
-
-  /**
-   * Every input up to `ackSeq` is now acknowledged: each newly acked one
-   * gives an RTT sample (probe bots). Returns the newest one's RTT, or -1.
-   */
-  private onAck(ackSeq: number, now: number): number {
-    const sentCount = this.input?.sentCount ?? 0;
-    const acked = Math.min(ackSeq, sentCount);
-    if (acked <= this.lastAck) return -1;
-    this.counters.inputsAcked += acked - this.lastAck;
-    let newest = -1;
-    for (let seq = Math.max(this.lastAck + 1, sentCount - SENT_RING + 1); seq <= acked; seq++) {
-      const sentAt = this.sentAtMs[seq % SENT_RING]!;
-      if (sentAt <= 0) continue;
-      newest = now - sentAt;
-      if (this.isProbe) this.counters.rtt.record(newest);
-    }
-    this.lastAck = acked;
-    return newest;
   }
 
   /** The brain's view of this probe bot's decoded state, in world units. */

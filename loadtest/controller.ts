@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Worker } from "node:worker_threads";
-import { Aggregate, type WorkerReport } from "./metrics.ts";
+import { Aggregate, type WorkerReport } from "./loadtestMetrics.ts";
 import type { BotSpec, FromWorker, ToWorker, WorkerConfig } from "./workerMessages.ts";
 
 const REPORT_INTERVAL_MS = 500;

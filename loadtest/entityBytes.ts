@@ -5,7 +5,7 @@
  * Done per ref-id band, for the shipped schema (x, y: two uint16) and the
  * packed experiment (one uint32). Used by `bench:tick`.
  */
-import { Encoder, Reflection, StateView, type MapSchema } from "@colyseus/schema";
+import { Encoder, Reflection, StateView, type MapSchema, type Schema } from "@colyseus/schema";
 import { SchemaSerializer } from "@colyseus/sdk";
 import { ArenaState, OWNER_VIEW_TAG, Player, Projectile } from "../rooms/schema/ArenaState.ts";
 import { PackedArenaState, PackedPlayer, packPosition, unpackPosition } from "./packedPosition.ts";
@@ -68,26 +68,29 @@ function moverHarness(variant: WireVariant, firstRefId: number, movers: number):
   // Positions start mid-range so moves never cross 0 or 65535.
   const start = 10_000;
   if (variant === "stock") {
-    const state = new ArenaState();
-    const encoder = new Encoder(state);
-    burnRefIds(state.projectiles, encoder, firstRefId);
-    const players = Array.from({ length: movers }, (_, i) => {
-      const p = new Player({ x: start, y: start });
-      state.players.set(`p${i}`, p);
-      return p;
+    return harnessOf(new ArenaState(), firstRefId, movers, () => new Player({ x: start, y: start }), (p, dx, dy) => {
+      p.x += dx;
+      p.y += dy;
     });
-    const view = new StateView();
-    for (const p of players) view.add(p);
-    return {
-      encoder, view, refIds: players.map(refIdOf),
-      move(dx, dy) { for (const p of players) { p.x += dx; p.y += dy; } },
-    };
   }
-  const state = new PackedArenaState();
+  return harnessOf(new PackedArenaState(), firstRefId, movers, () => new PackedPlayer({ pos: packPosition(start, start) }), (p, dx, dy) => {
+    const { x, y } = unpackPosition(p.pos);
+    p.pos = packPosition(x + dx, y + dy);
+  });
+}
+
+/** `movers` players made by `create`, all in one view, added to `state` once its next ref id is `firstRefId`. */
+function harnessOf<P extends Schema>(
+  state: Schema & { players: MapSchema<P>; projectiles: MapSchema<Projectile> },
+  firstRefId: number,
+  movers: number,
+  create: () => P,
+  move: (player: P, dx: number, dy: number) => void,
+): MoverHarness {
   const encoder = new Encoder(state);
   burnRefIds(state.projectiles, encoder, firstRefId);
   const players = Array.from({ length: movers }, (_, i) => {
-    const p = new PackedPlayer({ pos: packPosition(start, start) });
+    const p = create();
     state.players.set(`p${i}`, p);
     return p;
   });
@@ -95,12 +98,7 @@ function moverHarness(variant: WireVariant, firstRefId: number, movers: number):
   for (const p of players) view.add(p);
   return {
     encoder, view, refIds: players.map(refIdOf),
-    move(dx, dy) {
-      for (const p of players) {
-        const { x, y } = unpackPosition(p.pos);
-        p.pos = packPosition(x + dx, y + dy);
-      }
-    },
+    move(dx, dy) { for (const p of players) move(p, dx, dy); },
   };
 }
 

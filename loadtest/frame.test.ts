@@ -1,7 +1,9 @@
-import { Protocol } from "@colyseus/sdk";
+import { Protocol, type Room } from "@colyseus/sdk";
 import { ProtocolModifier } from "@colyseus/shared-types";
 import { describe, expect, it } from "vitest";
-import { createFrameHeader, isStateFrame, readFrameHeader, ROOM_STATE_PATCH_CODE, TIMED_MODIFIER } from "./frame.ts";
+import {
+  createFrameHeader, InputAckTimer, isStateFrame, protocolCode, readFrameHeader, ROOM_STATE_PATCH_CODE, tapFrames, TIMED_MODIFIER,
+} from "./frame.ts";
 
 /** A frame as core's SchemaSerializer builds it: [code|TIMED][u32 LE serverNow][u32 LE ackSeq][body]. */
 function timedFrame(code: number, serverNowMs: number, ackSeq: number, body: number[] = []): Uint8Array {
@@ -49,5 +51,68 @@ describe("readFrameHeader", () => {
     expect(isStateFrame(Protocol.ROOM_DATA)).toBe(false);
     expect(isStateFrame(Protocol.JOIN_ROOM)).toBe(false);
     expect(isStateFrame(Protocol.LEAVE_ROOM)).toBe(false);
+  });
+});
+
+describe("protocolCode", () => {
+  it("masks the modifiers off the first byte", () => {
+    expect(protocolCode(Protocol.ROOM_STATE_PATCH | ProtocolModifier.TIMED)).toBe(Protocol.ROOM_STATE_PATCH);
+    expect(protocolCode(Protocol.ROOM_DATA)).toBe(Protocol.ROOM_DATA);
+  });
+});
+
+describe("InputAckTimer", () => {
+  function sink(): { roundTrip(ms: number): void; samples: number[] } {
+    const samples: number[] = [];
+    return { samples, roundTrip: (ms) => samples.push(ms) };
+  }
+
+  it("gives each newly acknowledged input its round trip, once", () => {
+    const timer = new InputAckTimer();
+    const rtts = sink();
+    timer.sent(1, 100);
+    timer.sent(2, 133);
+    timer.sent(3, 166);
+    expect(timer.ack(2, 3, 180, rtts)).toBe(2);
+    expect(rtts.samples).toEqual([80, 47]);
+    expect(timer.newestRttMs).toBe(47);
+    expect(timer.ack(2, 3, 190, rtts)).toBe(0);
+    expect(timer.newestRttMs).toBe(-1);
+    expect(timer.ack(3, 3, 200, undefined)).toBe(1);
+    expect(timer.newestRttMs).toBe(34);
+    expect(rtts.samples).toEqual([80, 47]);
+  });
+
+  it("never acknowledges more than was sent", () => {
+    const timer = new InputAckTimer();
+    timer.sent(1, 10);
+    expect(timer.ack(5, 1, 20, undefined)).toBe(1);
+    timer.sent(2, 30);
+    expect(timer.ack(5, 2, 40, undefined)).toBe(1);
+    expect(timer.newestRttMs).toBe(10);
+  });
+
+  it("counts inputs acknowledged after their send time left the ring, without a round trip", () => {
+    const timer = new InputAckTimer();
+    const rtts = sink();
+    for (let seq = 1; seq <= 300; seq++) timer.sent(seq, seq);
+    expect(timer.ack(300, 300, 1_000, rtts)).toBe(300);
+    expect(rtts.samples).toHaveLength(256);
+    expect(rtts.samples[0]).toBe(1_000 - 45);
+  });
+});
+
+describe("tapFrames", () => {
+  it("shows every frame to the tap before the SDK, which gets only what the tap passes on", () => {
+    const seen: string[] = [];
+    const events = { onmessage: (event: MessageEvent) => seen.push(`sdk ${String(event.data)}`) };
+    const room = { connection: { events } } as unknown as Room;
+    tapFrames(room, (event, deliver) => {
+      seen.push(`tap ${String(event.data)}`);
+      if (event.data !== "state") deliver(event);
+    });
+    events.onmessage({ data: "join" } as MessageEvent);
+    events.onmessage({ data: "state" } as MessageEvent);
+    expect(seen).toEqual(["tap join", "sdk join", "tap state"]);
   });
 });

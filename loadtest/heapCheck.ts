@@ -11,6 +11,7 @@ import { Client } from "@colyseus/sdk";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { SERVER_MESSAGES } from "../rooms/messages.ts";
 import type { PlayerInput } from "../rooms/schema/ArenaState.ts";
 import { failUsage, parseCommandLine } from "../src/commandLine.ts";
 import { parseHeapLine } from "./heapSample.ts";
@@ -65,7 +66,7 @@ while (Date.now() - startedAt < seconds * 1000) {
   const rooms = await Promise.all(Array.from({ length: clientsPerRound }, (_, i) => new Client(url).joinOrCreate("arena", { name: `h${i}` })));
   joins += rooms.length;
   for (const room of rooms) {
-    room.onMessage("kill", () => undefined);
+    room.onMessage(SERVER_MESSAGES.KILL, () => undefined);
     const input = room.input<PlayerInput>();
     for (let seq = 1; seq <= 5; seq++) {
       input.data.seq = seq;

@@ -7,12 +7,12 @@
 import { writeFile } from "node:fs/promises";
 import { usageLine } from "../src/commandLine.ts";
 import { parseArgs, USAGE, type LoadtestOptions } from "./args.ts";
-import { findCapacity } from "./capacity.ts";
+import { findCapacity } from "./loadtestCapacity.ts";
 import { LoadController, RunAbortedError } from "./controller.ts";
 import { explainJoinFailures } from "./joinFailures.ts";
-import type { Aggregate } from "./metrics.ts";
+import type { Aggregate } from "./loadtestMetrics.ts";
 import { Progress } from "./progress.ts";
-import { buildReport, formatReport, type CapacityReport, type LoadReport } from "./report.ts";
+import { buildReport, formatReport, type CapacityReport, type LoadReport } from "./loadtestReport.ts";
 
 const REACHABILITY_TIMEOUT_MS = 5_000;
 

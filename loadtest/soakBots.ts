@@ -12,6 +12,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { nextRandom } from "../src/sim/rng.ts";
 import type { PlayerInput } from "../rooms/schema/ArenaState.ts";
 import { signJoinToken } from "../rooms/joinToken.ts";
+import { tapFrames } from "./frame.ts";
 import { joinFailureReason } from "./joinFailures.ts";
 
 const MIN_LIFETIME_MS = 30_000;
@@ -128,15 +129,14 @@ export class SoakBots {
     }
     this.live.add(room);
     room.reconnection.enabled = false;
-    const deliver = room.connection.events.onmessage!;
     let isFirstFrame = true;
-    room.connection.events.onmessage = (event: MessageEvent) => {
+    tapFrames(room, (event, deliver) => {
       // Only the join handshake goes to the SDK: patches are counted by the server's metrics, not decoded here.
       if (isFirstFrame) {
         isFirstFrame = false;
         deliver(event);
       }
-    };
+    });
     const input = room.input<PlayerInput>();
     let seq = 0;
     const sender = setInterval(() => {

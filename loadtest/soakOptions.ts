@@ -1,5 +1,6 @@
 /** Command-line flags of `npm run soak`, parsed into a frozen options object (pure: tests call it directly). */
 import { readCommandLine, type CommandLine } from "../src/commandLine.ts";
+import { FlagError, integerFlag, numberFlag } from "./flagValues.ts";
 
 export interface SoakOptions {
   minutes: number;
@@ -67,33 +68,19 @@ export function parseSoakArgs(argv: readonly string[]): ParsedSoakArgs {
   if (line.kind !== "values") return line;
   const flags = line.values;
   try {
-    const minutes = number(flags.minutes, "--minutes", 0.2, 24 * 60);
-    const bots = integer(flags.bots, "--bots", 1, 5_000);
-    const workers = integer(flags.workers, "--workers", 1, 8);
-    const inputHz = number(flags["input-hz"], "--input-hz", 1, 60);
-    if (flags["no-kill"] && flags["kill-at"] !== undefined) throw new RangeError("--no-kill and --kill-at cannot both be given");
+    const minutes = numberFlag(flags.minutes, "--minutes", 0.2, 24 * 60);
+    const bots = integerFlag(flags.bots, "--bots", 1, 5_000);
+    const workers = integerFlag(flags.workers, "--workers", 1, 8);
+    const inputHz = numberFlag(flags["input-hz"], "--input-hz", 1, 60);
+    if (flags["no-kill"] && flags["kill-at"] !== undefined) throw new FlagError("--no-kill and --kill-at cannot both be given");
     const killAtMinutes = flags["no-kill"] ? undefined
-      : flags["kill-at"] === undefined ? minutes / 2 : number(flags["kill-at"], "--kill-at", 0, minutes);
-    const warmupMinutes = flags["warmup-minutes"] === undefined ? Math.min(5, minutes * 0.2) : number(flags["warmup-minutes"], "--warmup-minutes", 0, minutes);
-    const gcEveryS = number(flags["gc-every-s"], "--gc-every-s", 1, 600);
-    if (flags.json === "") throw new RangeError("--json needs a file name");
+      : flags["kill-at"] === undefined ? minutes / 2 : numberFlag(flags["kill-at"], "--kill-at", 0, minutes);
+    const warmupMinutes = flags["warmup-minutes"] === undefined ? Math.min(5, minutes * 0.2) : numberFlag(flags["warmup-minutes"], "--warmup-minutes", 0, minutes);
+    const gcEveryS = numberFlag(flags["gc-every-s"], "--gc-every-s", 1, 600);
+    if (flags.json === "") throw new FlagError("--json needs a file name");
     return { kind: "values", value: Object.freeze({ minutes, bots, workers, inputHz, killAtMinutes, warmupMinutes, gcEveryS, jsonPath: flags.json }) };
   } catch (error) {
-    if (error instanceof RangeError) return { kind: "error", message: error.message };
+    if (error instanceof FlagError) return { kind: "error", message: error.message };
     throw error;
   }
-}
-
-function number(raw: string, name: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be a number from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
-}
-
-function integer(raw: string, name: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) throw new RangeError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-  return value;
 }

@@ -8,7 +8,7 @@ import { Client } from "@colyseus/sdk";
 import { signJoinToken } from "../rooms/joinToken.ts";
 import { Bot, type JoinTarget } from "./bot.ts";
 import { joinFailureReason } from "./joinFailures.ts";
-import { BotCounters } from "./metrics.ts";
+import { BotCounters } from "./loadtestMetrics.ts";
 import type { BotSpec, FromWorker, ToWorker, WorkerConfig } from "./workerMessages.ts";
 
 /** Used until the first bot learns the room's advertised rate (the arena's default). */

@@ -1,5 +1,5 @@
 /** Messages between the main thread (controller.ts) and each bot worker (worker.ts). */
-import type { WorkerReport } from "./metrics.ts";
+import type { WorkerReport } from "./loadtestMetrics.ts";
 
 export interface WorkerConfig {
   workerId: number;

@@ -2,6 +2,7 @@ import { ColyseusTestServer } from "@colyseus/testing/TestServer";
 import type { Server } from "@colyseus/core";
 import type { Room as ClientRoom } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { freePort } from "../loadtest/ports.ts";
 import { buildApp } from "../src/app.ts";
 import { CLOSE_CODES, ERROR_CODES } from "../src/closeCodes.ts";
 import { loadConfig } from "../src/config.ts";
@@ -12,8 +13,7 @@ import { captureLogs } from "../test/support/logCapture.ts";
 import type { ArenaRoom } from "./ArenaRoom.ts";
 import type { ArenaState } from "./schema/ArenaState.ts";
 
-const PORT = 2611;
-const config = loadConfig({ PORT: String(PORT), ADMIN_PORT: "0", HOST: "127.0.0.1", VIEW_RADIUS: "30", RECONNECT_GRACE_S: "1" });
+const config = loadConfig({ PORT: String(await freePort()), ADMIN_PORT: "0", HOST: "127.0.0.1", VIEW_RADIUS: "30", RECONNECT_GRACE_S: "1" });
 const logs = captureLogs();
 let server: Server;
 let colyseus: ColyseusTestServer;

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { Room, ServerError, validate, type Client, type Deferred, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { Room, ServerError, validate, type Client, type Deferred, type RoomException, type RoomMethodName, type Serializer } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type { Logger } from "pino";
 import { CLOSE_CODES, ERROR_CODES } from "../src/closeCodes.ts";
@@ -9,18 +9,21 @@ import {
   type SimEntity, type TargetView, type World,
 } from "../src/sim/world.ts";
 import { ClientGuard, guardFrames } from "./clientGuard.ts";
+import { interceptFrames } from "./colyseusInternals.ts";
 import { FailurePolicy } from "./failurePolicy.ts";
 import { FixedRateTimer } from "./fixedRateTimer.ts";
 import { admitJoin, type JoinIdentity } from "./joinToken.ts";
 import { InterestManager } from "./interest.ts";
 import { rewindMsOf, rewindTargetView } from "./lagCompensation.ts";
-import { DirectMessageRequest, parseJoinOptions, RenameMessage } from "./joinOptions.ts";
+import { parseJoinOptions } from "./joinOptions.ts";
+import { DirectMessageRequestSchema, RenameMessageSchema } from "./messageValidators.ts";
+import { CLIENT_MESSAGES, SERVER_MESSAGES, type ClientMessageName, type KillMessage, type ServerMessages } from "./messages.ts";
 import { PlayerMessaging } from "./playerMessaging.ts";
 import { PlayerSessions } from "./playerSessions.ts";
 import { releaseRemovedRef } from "./releaseRemovedRef.ts";
 import { operatorClients, RoomStats } from "./roomStats.ts";
 import { ArenaState, OWNER_VIEW_TAG, PlayerInput } from "./schema/ArenaState.ts";
-import type { ArenaSettings } from "./settings.ts";
+import type { ArenaSettings, RoomReport } from "./settings.ts";
 import { applyWorldEvents, createWirePlayer, writePlayer } from "./stateSync.ts";
 
 /** Inputs applied per player per tick: catches up after jitter, but a client cannot run faster than the sim. */
@@ -36,13 +39,16 @@ const INTEREST_REFRESH_PATCHES = 2;
 const SCORE_MILESTONE = 10;
 const RENAME_REFUSED_REASON = "the name comes from the join token";
 
+/** A client of the arena: what the room sends it is typed by the message catalogue. */
+type ArenaClient = Client<{ messages: ServerMessages }>;
+
 /**
  * The `arena` room: a thin adapter between Colyseus and the pure simulation
  * in src/sim. Each fixed tick applies buffered inputs, steps the world and
  * applies its events (projectiles, kills); each patch first mirrors the
  * players onto the schema and refreshes every client's view.
  */
-export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
+export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput; client: ArenaClient }> {
   state = new ArenaState();
   inputs = this.defineInput(PlayerInput, {
     seqField: "seq",
@@ -51,9 +57,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   });
   messages = {
     /** With JOIN_SECRET set, names are signed: a rename is refused with a reply, not a close. */
-    rename: validate(RenameMessage, (client: Client, message) => {
+    [CLIENT_MESSAGES.RENAME]: validate(RenameMessageSchema, (client: ArenaClient, message) => {
       if (this.settings.joinSecret !== undefined) {
-        client.send("renameRefused", { reason: RENAME_REFUSED_REASON });
+        client.send(SERVER_MESSAGES.RENAME_REFUSED, { reason: RENAME_REFUSED_REASON });
         return;
       }
       const player = this.world.players.get(client.sessionId);
@@ -62,18 +68,20 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
       this.state.players.get(client.sessionId)!.name = message.name;
     }),
     /** A request: resolves { delivered: true } or rejects with "not online". */
-    dm: validate(DirectMessageRequest, async (client: Client, message, ctx) => {
+    [CLIENT_MESSAGES.DIRECT_MESSAGE]: validate(DirectMessageRequestSchema, async (client: ArenaClient, message, ctx) => {
       const fromName = this.world.players.get(client.sessionId)?.name ?? "";
       const from = this.playerIds.get(client.sessionId) ?? client.sessionId;
       const outcome = await this.messaging.sendDirect(message.to, { from, fromName, text: message.text });
       return outcome.delivered ? ctx.resolve(outcome) : ctx.reject(outcome.reason);
     }),
-  };
+  } satisfies Record<ClientMessageName, unknown>;
 
   /** Tick, patch and client network figures, sampled by the process's monitoring. */
   readonly stats = new RoomStats();
   private settings!: ArenaSettings;
   private log!: Logger;
+  /** This room's line in the process's record of live rooms, from the end of onCreate. */
+  private report!: RoomReport;
   private world!: World;
   private interest!: InterestManager;
   private targetView!: TargetView;
@@ -86,6 +94,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
   private patchesPrepared = 0;
   private patchTimer?: FixedRateTimer;
   private isSendingPatch = false;
+  /** Colyseus' encoder of this room's state: core installs it through setSerializer when the state is assigned. */
+  private serializer?: Serializer<ArenaState>;
   /** Seats held for dropped players, so a replaced session's seat can be given up at once. */
   private readonly heldSeats = new Map<string, Deferred<Client>>();
 
@@ -103,7 +113,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.seatReservationTimeout = this.settings.seatReservationS;
     this.maxMessagesPerSecond = this.settings.maxMessagesPerSecond;
     this.guard = new ClientGuard(this.settings.maxClientBufferBytes, this.log, this.stats, (run, ms) => this.clock.setTimeout(run, ms), this.settings.clientAddressOf);
-    this["_onMessage"] = guardFrames(this["_onMessage"].bind(this), this.guard.refuse, !this.settings.isLatencySimulated);
+    interceptFrames(this, (dispatch) => guardFrames(dispatch, this.guard.refuse, !this.settings.isLatencySimulated));
     // Clients and the rewind read patchRate; the patches themselves come from patchTimer (see broadcastPatch).
     this.patchRate = 1000 / this.settings.patchHz;
     this.patchTimer = new FixedRateTimer(this.patchRate, () => this.sendPatch());
@@ -118,7 +128,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.messaging.start().catch((err: unknown) => this.log.warn({ event: "messaging_subscribe_failed", err }, "could not subscribe to the room's message channels"));
     this.sessions = new PlayerSessions(this.presence, this.log, (sessionId) => this.closeReplaced(sessionId));
     this.setFixedTimestep(() => this.step(), this.settings.tickHz);
-    this.settings.telemetry.onRoomCreated?.(this.roomId, this.roomName);
+    this.report = this.settings.liveRooms.add(this);
     this.log.info({ event: "room_created", mode: parsed.value.mode, seed, tickHz: this.settings.tickHz }, "room created");
   }
 
@@ -145,7 +155,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     // One session per signed-in player; an anonymous player's id is its session, never shared.
     if (identity !== undefined) void this.sessions.add(playerId, client.sessionId);
     this.stats.watch(client);
-    this.settings.telemetry.onPlayersChanged?.(this.roomId);
+    this.report.playersChanged();
     this.log.info({ event: "player_joined", sessionId: client.sessionId, name }, "player joined");
   }
 
@@ -189,7 +199,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     this.interest.forgetViewer(client.sessionId);
     // Release the view's id and visibility bits now rather than whenever GC gets to it.
     client.view?.dispose();
-    this.settings.telemetry.onPlayersChanged?.(this.roomId);
+    this.report.playersChanged();
     this.log.info({ event: "player_left", sessionId: client.sessionId, code }, "player left");
   }
 
@@ -199,7 +209,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     if (this.messaging === undefined) return;
     this.messaging.stop();
     this.sessions.stop();
-    this.settings.telemetry.onRoomDisposed?.(this.roomId);
+    this.settings.liveRooms.remove(this.roomId);
     this.log.info({ event: "room_disposed", tick: this.world.tick }, "room disposed");
   }
 
@@ -249,8 +259,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     }
     const sent = super.broadcastPatch();
     const micros = (performance.now() - started) * 1000;
-    this.stats.recordPatch(micros, this.clients.length);
-    this.settings.telemetry.onPatch(this.roomId, micros);
+    this.report.recordPatch(micros, this.clients.length);
     return sent;
   }
 
@@ -279,8 +288,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
     applyWorldEvents(stepWorld(this.world, this.targetView), this.state, this.interest, (k, v) => this.announceKill(k, v));
     this.failures.tickSucceeded();
     const micros = (performance.now() - started) * 1000;
-    this.stats.recordTick(micros, inputs);
-    this.settings.telemetry.onTick(this.roomId, micros);
+    this.report.recordTick(micros, inputs);
   }
 
   /**
@@ -290,8 +298,13 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
    */
   fullStateBytes(): number {
     const client = this.clients[0];
-    const full = client === undefined ? undefined : this["_serializer"].getFullState(client);
-    return (full as Uint8Array | undefined)?.byteLength ?? this.getInspectorView().stateSize;
+    const full = client === undefined ? undefined : this.serializer?.getFullState(client);
+    return full?.byteLength ?? this.getInspectorView().stateSize;
+  }
+
+  override setSerializer(serializer: Serializer<ArenaState>): void {
+    this.serializer = serializer;
+    super.setSerializer(serializer);
   }
 
   /**
@@ -299,12 +312,12 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: PlayerInput }> {
    * victim reads it from the state (`killedBy` as `isAlive` turns false), with no frame of its own.
    */
   private announceKill(killerId: string, victimId: string): void {
-    const kill = { killerId, victimId };
-    this.clients.getById(killerId)?.send("kill", kill);
-    if (victimId !== killerId) this.clients.getById(victimId)?.send("kill", kill);
+    const kill: KillMessage = { killerId, victimId };
+    this.clients.getById(killerId)?.send(SERVER_MESSAGES.KILL, kill);
+    if (victimId !== killerId) this.clients.getById(victimId)?.send(SERVER_MESSAGES.KILL, kill);
     const killer = this.world.players.get(killerId);
     if (killer !== undefined && killer.score % SCORE_MILESTONE === 0) {
-      this.messaging.publishRoomTypeEvent({ kind: "milestone", roomId: this.roomId, playerName: killer.name, score: killer.score });
+      this.messaging.publishFeedEvent({ kind: "milestone", roomId: this.roomId, playerName: killer.name, score: killer.score });
     }
   }
 

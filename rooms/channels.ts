@@ -1,8 +1,11 @@
 /**
  * Presence channels shared by every process. With Redis they are pub/sub
  * channels, so a publish reaches subscribers on any process; embedded, the
- * same names work in-process.
+ * same names work in-process. Payloads that reach clients as they are
+ * published are the message catalogue's own types.
  */
+import type { DirectMessage } from "./messages.ts";
+
 export const ANNOUNCEMENT_CHANNEL = "gs:announcements";
 
 /** A presence call whose failure (Redis unreachable) changes nothing for the caller: never an unhandled rejection. */
@@ -28,15 +31,9 @@ export function playerSessionChannel(playerId: string): string {
   return `gs:player-session:${playerId}`;
 }
 
-/** Events a room shares with every room of its type. */
+/** Events a room shares with every room of its type: the catalogue's `feed` events, forwarded to every client. */
 export function roomTypeChannel(roomName: string): string {
   return `gs:room-type:${roomName}`;
-}
-
-export interface DirectMessage {
-  from: string;
-  fromName: string;
-  text: string;
 }
 
 /** What travels on a player's channel: the message, and where to acknowledge it once a client has it. */
@@ -54,15 +51,4 @@ export interface DirectMessageAck {
 /** "Player `playerId`'s current session is `sessionId`": rooms close that player's older sessions. */
 export interface SessionClaim {
   sessionId: string;
-}
-
-export interface Announcement {
-  text: string;
-}
-
-export interface RoomTypeEvent {
-  kind: "milestone";
-  roomId: string;
-  playerName: string;
-  score: number;
 }

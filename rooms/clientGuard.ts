@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { CLOSE_CODES } from "../src/closeCodes.ts";
 import { limitKeyOf } from "../src/clientAddress.ts";
 import { LogThrottle } from "../src/logThrottle.ts";
+import { receivedInputCount, webSocketOf, type FrameDispatcher } from "./colyseusInternals.ts";
 import type { RoomStats } from "./roomStats.ts";
 
 /** Frame types a client may send; anything else is garbage. */
@@ -13,8 +14,6 @@ const CLIENT_FRAME_CODES: ReadonlySet<number> = new Set([
 const INPUT_FRAME_CODES: ReadonlySet<number> = new Set([Protocol.ROOM_INPUT_RELIABLE, Protocol.ROOM_INPUT_UNRELIABLE]);
 const CODE_MASK = 0x1f;
 
-type Deliver = (client: Client, buffer: Buffer) => void;
-
 /**
  * Checks every frame before Colyseus dispatches it: unknown frame types,
  * input frames that do not decode, and anything that throws while being
@@ -23,15 +22,14 @@ type Deliver = (client: Client, buffer: Buffer) => void;
  * `checkInputDecodes` must be off under Colyseus' simulated latency
  * (COLYSEUS_LATENCY), which decodes frames later, on a timer.
  */
-export function guardFrames(deliver: Deliver, refuse: (client: Client, reason: string) => void, checkInputDecodes: boolean): Deliver {
+export function guardFrames(deliver: FrameDispatcher, refuse: (client: Client, reason: string) => void, checkInputDecodes: boolean): FrameDispatcher {
   return (client, buffer) => {
     const code = (buffer?.[0] ?? -1) & CODE_MASK;
     if (!Buffer.isBuffer(buffer) || buffer.length === 0 || !CLIENT_FRAME_CODES.has(code)) {
       refuse(client, "unknown frame type");
       return;
     }
-    const privateClient = client as Client & { _receivedInputCount?: number };
-    const inputsBefore = privateClient._receivedInputCount ?? 0;
+    const inputsBefore = receivedInputCount(client);
     try {
       deliver(client, buffer);
     } catch {
@@ -39,7 +37,7 @@ export function guardFrames(deliver: Deliver, refuse: (client: Client, reason: s
       return;
     }
     // Colyseus logs an input that fails to decode and moves on; we close its sender.
-    if (checkInputDecodes && INPUT_FRAME_CODES.has(code) && (privateClient._receivedInputCount ?? 0) === inputsBefore) {
+    if (checkInputDecodes && INPUT_FRAME_CODES.has(code) && receivedInputCount(client) === inputsBefore) {
       refuse(client, "input does not decode");
     }
   };
@@ -47,12 +45,12 @@ export function guardFrames(deliver: Deliver, refuse: (client: Client, reason: s
 
 /** The `ws` socket behind a Colyseus client: how much it has queued and not yet written. */
 function sendBufferBytes(client: Client): number {
-  return (client.ref as unknown as { bufferedAmount?: number }).bufferedAmount ?? 0;
+  return webSocketOf(client).bufferedAmount;
 }
 
 /** Ends a socket outright, for a client that does not read its close frame either. */
 function terminate(client: Client): void {
-  (client.ref as unknown as { terminate?: () => void }).terminate?.();
+  webSocketOf(client).terminate();
 }
 
 /** Shared by every room of the process: one address opening many sockets still gets a few lines a minute. */

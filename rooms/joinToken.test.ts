@@ -1,5 +1,6 @@
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { PLAYER_NAME_MAX_CHARS } from "../src/identifiers.ts";
 import { checkJoinToken, signJoinToken } from "./joinToken.ts";
 
 const SECRET = "a-join-secret-of-at-least-32-characters";
@@ -8,6 +9,16 @@ describe("join tokens", () => {
   it("accepts a token it signed and reads the player id and name", async () => {
     const token = await signJoinToken(SECRET, { playerId: "p-42", name: "Ada" }, 60);
     expect(await checkJoinToken(SECRET, token)).toEqual({ ok: true, identity: { playerId: "p-42", name: "Ada" } });
+  });
+
+  it("takes a name of up to PLAYER_NAME_MAX_CHARS characters and a player id of the id pattern", async () => {
+    const longest = "n".repeat(PLAYER_NAME_MAX_CHARS);
+    const fits = await signJoinToken(SECRET, { playerId: "p_1-x", name: longest }, 60);
+    expect(await checkJoinToken(SECRET, fits)).toEqual({ ok: true, identity: { playerId: "p_1-x", name: longest } });
+    for (const identity of [{ playerId: "p", name: `${longest}n` }, { playerId: "p*", name: "Ada" }]) {
+      const token = await signJoinToken(SECRET, identity, 60);
+      expect(await checkJoinToken(SECRET, token)).toEqual({ ok: false, reason: "the join token lacks a valid player id (sub) or name" });
+    }
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { ServerError } from "@colyseus/core";
 import { errors, jwtVerify, SignJWT } from "jose";
 import { ERROR_CODES } from "../src/closeCodes.ts";
+import { ID_PATTERN, PLAYER_NAME_MAX_CHARS } from "../src/identifiers.ts";
 import { DEFAULT_MODE, parseJoinOptions } from "./joinOptions.ts";
 
 /** Who a join token says the player is. */
@@ -12,7 +13,6 @@ export interface JoinIdentity {
 export type JoinTokenCheck = { ok: true; identity: JoinIdentity } | { ok: false; reason: string };
 
 const ALGORITHM = "HS256";
-const PLAYER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
@@ -34,7 +34,7 @@ export async function checkJoinToken(secret: string, token: unknown): Promise<Jo
   try {
     const { payload } = await jwtVerify(token, keyOf(secret), { algorithms: [ALGORITHM] });
     const name = typeof payload.name === "string" ? payload.name : "";
-    if (typeof payload.sub !== "string" || !PLAYER_ID.test(payload.sub) || name.length < 1 || name.length > 16) {
+    if (typeof payload.sub !== "string" || !ID_PATTERN.test(payload.sub) || name.length < 1 || name.length > PLAYER_NAME_MAX_CHARS) {
       return { ok: false, reason: "the join token lacks a valid player id (sub) or name" };
     }
     return { ok: true, identity: { playerId: payload.sub, name } };

@@ -2,21 +2,31 @@ import { randomUUID } from "node:crypto";
 import { ClientState, type Client, type Presence } from "@colyseus/core";
 import {
   ANNOUNCEMENT_CHANNEL, playerChannel, quietly, replyChannel, roomTypeChannel,
-  type Announcement, type DirectMessage, type DirectMessageAck, type DirectMessageEnvelope, type RoomTypeEvent,
+  type DirectMessageAck, type DirectMessageEnvelope,
 } from "./channels.ts";
+import { webSocketOf } from "./colyseusInternals.ts";
+import {
+  DM_NOT_ONLINE, SERVER_MESSAGES,
+  type Announcement, type DirectMessage, type DirectMessageDelivered, type DirectMessageRefusal, type FeedEvent,
+  type ServerMessageName, type ServerMessages,
+} from "./messages.ts";
 
-export type DmOutcome = { delivered: true } | { delivered: false; reason: "not online" };
+export type DmOutcome = DirectMessageDelivered | { delivered: false; reason: DirectMessageRefusal };
+
+/** A client the room's messages are typed for (the catalogue's server messages). */
+type MessagedClient = Client<{ messages: ServerMessages }>;
+/** Sends a catalogued message to every client of the room. */
+type Broadcast = <K extends ServerMessageName>(type: K, message: ServerMessages[K]) => void;
 
 /** How long a sender waits for the recipient's room to report the message handed to a connected client. */
 export const DM_ACK_TIMEOUT_MS = 2_000;
 
-const NOT_ONLINE: DmOutcome = { delivered: false, reason: "not online" };
+const NOT_ONLINE: DmOutcome = { delivered: false, reason: DM_NOT_ONLINE };
 const WS_OPEN = 1;
 
 /** A client that can take a message now: on an open socket, neither dropped (seat held) nor closing. */
-function isConnected(client: Client): boolean {
-  const socket = client.ref as unknown as { readyState?: number };
-  return client.state !== ClientState.LEAVING && client.state !== ClientState.CLOSED && socket.readyState === WS_OPEN;
+function isConnected(client: MessagedClient): boolean {
+  return client.state !== ClientState.LEAVING && client.state !== ClientState.CLOSED && webSocketOf(client).readyState === WS_OPEN;
 }
 
 interface HeldPlayer {
@@ -39,8 +49,8 @@ export class PlayerMessaging {
   private readonly presence: Presence;
   private readonly roomName: string;
   private readonly replyTo: string;
-  private readonly clientOf: (sessionId: string) => Client | undefined;
-  private readonly broadcast: (type: string, message: unknown) => void;
+  private readonly clientOf: (sessionId: string) => MessagedClient | undefined;
+  private readonly broadcast: Broadcast;
   /** playerId -> this room's sessions of that player (more than one only while a replaced one closes). */
   private readonly players = new Map<string, HeldPlayer>();
   /** requestId -> settles the sender's request. */
@@ -48,16 +58,16 @@ export class PlayerMessaging {
   /** Per-sender chains: a sender's DMs are published in the order they were sent. */
   private readonly sendChains = new Map<string, Promise<unknown>>();
   private started: Promise<unknown> = Promise.resolve();
-  private readonly onAnnouncement = (message: Announcement) => this.broadcast("announcement", message);
-  private readonly onRoomTypeEvent = (event: RoomTypeEvent) => this.broadcast("feed", event);
+  private readonly onAnnouncement = (message: Announcement) => this.broadcast(SERVER_MESSAGES.ANNOUNCEMENT, message);
+  private readonly onFeedEvent = (event: FeedEvent) => this.broadcast(SERVER_MESSAGES.FEED, event);
   private readonly onAck = (ack: DirectMessageAck) => this.settle(ack.requestId, { delivered: true });
 
   constructor(
     presence: Presence,
     roomName: string,
     roomId: string,
-    clientOf: (sessionId: string) => Client | undefined,
-    broadcast: (type: string, message: unknown) => void,
+    clientOf: (sessionId: string) => MessagedClient | undefined,
+    broadcast: Broadcast,
   ) {
     this.presence = presence;
     this.roomName = roomName;
@@ -69,7 +79,7 @@ export class PlayerMessaging {
   start(): Promise<unknown> {
     this.started = Promise.all([
       this.presence.subscribe(ANNOUNCEMENT_CHANNEL, this.onAnnouncement),
-      this.presence.subscribe(roomTypeChannel(this.roomName), this.onRoomTypeEvent),
+      this.presence.subscribe(roomTypeChannel(this.roomName), this.onFeedEvent),
       this.presence.subscribe(this.replyTo, this.onAck),
     ]);
     return this.started;
@@ -126,7 +136,7 @@ export class PlayerMessaging {
   }
 
   /** Best effort: with Redis unreachable the event is lost, the game goes on. */
-  publishRoomTypeEvent(event: RoomTypeEvent): void {
+  publishFeedEvent(event: FeedEvent): void {
     quietly(this.presence.publish(roomTypeChannel(this.roomName), event));
   }
 
@@ -136,7 +146,7 @@ export class PlayerMessaging {
     this.sendChains.clear();
     for (const requestId of [...this.pendingAcks.keys()]) this.settle(requestId, NOT_ONLINE);
     quietly(this.presence.unsubscribe(ANNOUNCEMENT_CHANNEL, this.onAnnouncement));
-    quietly(this.presence.unsubscribe(roomTypeChannel(this.roomName), this.onRoomTypeEvent));
+    quietly(this.presence.unsubscribe(roomTypeChannel(this.roomName), this.onFeedEvent));
     quietly(this.presence.unsubscribe(this.replyTo, this.onAck));
   }
 
@@ -145,7 +155,7 @@ export class PlayerMessaging {
     for (const sessionId of sessions) {
       const client = this.clientOf(sessionId);
       if (client === undefined || !isConnected(client)) continue;
-      client.send("dm", envelope.message);
+      client.send(SERVER_MESSAGES.DIRECT_MESSAGE, envelope.message);
       isDelivered = true;
     }
     if (!isDelivered) return;

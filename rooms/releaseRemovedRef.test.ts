@@ -1,13 +1,10 @@
-import { $changes, Decoder, Encoder, schema, StateView, t } from "@colyseus/schema";
+import { Decoder, Encoder, schema, StateView, t } from "@colyseus/schema";
 import { describe, expect, it } from "vitest";
+import { encoderRefCountsOf } from "./colyseusInternals.ts";
 import { releaseRemovedRef } from "./releaseRemovedRef.ts";
 import { ArenaState, Projectile } from "./schema/ArenaState.ts";
 
 const SHOTS = 1_000;
-
-function refCountOf(state: ArenaState): Record<number, number> {
-  return (state as unknown as { [$changes]: { root: { refCount: Record<number, number> } } })[$changes].root.refCount;
-}
 
 /** One patch for `view`, the way the room's serializer builds it, then the encoder moves on. */
 function patch(encoder: Encoder, view: StateView): Uint8Array {
@@ -32,7 +29,7 @@ function fireAndRemove(release: boolean): number {
     if (release) releaseRemovedRef(state.projectiles, projectile);
     patch(encoder, view);
   }
-  return Object.keys(refCountOf(state)).length;
+  return Object.keys(encoderRefCountsOf(state)!).length;
 }
 
 describe("releaseRemovedRef", () => {

@@ -1,10 +1,4 @@
-import { $changes, $refId } from "@colyseus/schema";
-
-/** What this needs of a schema collection (MapSchema) and of an instance: their change trees. */
-interface Tracked {
-  [$changes]: { root?: { refCount: Record<number, number> }; needsRestage: boolean };
-  [$refId]?: number;
-}
+import { encoderRefCountsOf, markForFullResend, refIdOf } from "./colyseusInternals.ts";
 
 /**
  * Call right after deleting `instance` from `collection` (a MapSchema of the room's state).
@@ -20,10 +14,9 @@ interface Tracked {
  * refCount 0 did. rooms/releaseRemovedRef.test.ts fails if the Root stops working this way.
  */
 export function releaseRemovedRef(collection: object, instance: object): void {
-  const root = (collection as Tracked)[$changes].root;
-  const tracked = instance as Tracked;
-  const refId = tracked[$refId];
-  if (root === undefined || refId === undefined || root.refCount[refId] !== 0) return;
-  delete root.refCount[refId];
-  tracked[$changes].needsRestage = true;
+  const refCounts = encoderRefCountsOf(collection);
+  const refId = refIdOf(instance);
+  if (refCounts === undefined || refId === undefined || refCounts[refId] !== 0) return;
+  delete refCounts[refId];
+  markForFullResend(instance);
 }

@@ -1,12 +1,6 @@
 import type { Client } from "@colyseus/core";
-
-/** The parts of a `ws` socket the stats read (Colyseus' WebSocket transport keeps one in `client.ref`). */
-interface SocketLike {
-  bufferedAmount: number;
-  _socket?: { bytesWritten: number } | null;
-  ping(data?: Buffer): void;
-  on(event: "pong", listener: (data: Buffer) => void): void;
-}
+import type WebSocket from "ws";
+import { upgradedSocketOf, webSocketOf } from "./colyseusInternals.ts";
 
 export interface ClientNetStats {
   sessionId: string;
@@ -44,7 +38,7 @@ export class RoomStats {
   private readonly simMicros: number[] = [];
   private readonly patchMicros: number[] = [];
   /** Per session: the socket last sampled and its byte count then (a reconnection brings a new socket). */
-  private readonly lastBytesWritten = new Map<string, { socket: SocketLike; written: number }>();
+  private readonly lastBytesWritten = new Map<string, { socket: WebSocket; written: number }>();
   private readonly rttMs = new Map<string, number>();
   private lastSampleMs = performance.now();
   private inputsSinceSample = 0;
@@ -78,8 +72,7 @@ export class RoomStats {
 
   /** Starts measuring a client's round trip: answers to our pings carry their send time. */
   watch(client: Client): void {
-    const socket = client.ref as unknown as SocketLike;
-    socket.on("pong", (data) => {
+    webSocketOf(client).on("pong", (data) => {
       if (data.length !== 9 || data[0] !== PING_MARK) return;
       this.rttMs.set(client.sessionId, performance.now() - data.readDoubleLE(1));
     });
@@ -98,8 +91,8 @@ export class RoomStats {
     const perClient: ClientNetStats[] = [];
     let bytesOutPerS = 0;
     for (const client of clients) {
-      const socket = client.ref as unknown as SocketLike;
-      const written = socket._socket?.bytesWritten ?? 0;
+      const socket = webSocketOf(client);
+      const written = upgradedSocketOf(client)?.bytesWritten ?? 0;
       const last = this.lastBytesWritten.get(client.sessionId);
       // A reconnected client's new socket counts from zero, all of it since the last sample: measured
       // against the old socket's count, the rate went negative (and Prometheus refuses a counter decrease).

@@ -1,5 +1,6 @@
 import type { Client } from "@colyseus/core";
 import type { Logger } from "pino";
+import type { RoomStats } from "./roomStats.ts";
 
 /** Per-room-type settings handed to `onCreate` by the composition root (never by clients). */
 export interface ArenaSettings {
@@ -24,28 +25,56 @@ export interface ArenaSettings {
   /** The client's address by the trust model (for per-address log limits); undefined if unknown. */
   clientAddressOf: (client: Client) => string | undefined;
   logger: Logger;
-  telemetry: ArenaTelemetry;
+  /** This process's record of live rooms: the room reports its lifecycle, players, ticks and patches there, once. */
+  liveRooms: RoomReports;
 }
 
-/** What a room reports so placement, benchmarks and metrics can read it; times in microseconds. */
+/** Which room a report is about. */
+export interface RoomIdentity {
+  readonly roomId: string;
+  /** The name the room type is defined under (`arena`, `lobby`). */
+  readonly roomType: string;
+}
+
+/**
+ * What a listener of this process's record of live rooms (liveRooms.ts) hears; times in
+ * microseconds. Ticks and patches run every tick for every game room: keep those cheap.
+ */
 export interface ArenaTelemetry {
   /** One fixed simulation step: inputs, world step, and its events on the schema. */
-  onTick(roomId: string, simMicros: number): void;
+  onTick?(room: RoomIdentity, simMicros: number): void;
   /** One patch: players mirrored onto the schema, interest update, encode of every view, and send. */
-  onPatch(roomId: string, patchMicros: number): void;
-  onRoomCreated?(roomId: string, roomType: string): void;
-  onRoomDisposed?(roomId: string): void;
-  /** A player joined or left (the process may be reaching its client cap). */
-  onPlayersChanged?(roomId: string): void;
+  onPatch?(room: RoomIdentity, patchMicros: number): void;
+  onRoomCreated?(room: RoomIdentity): void;
+  onRoomDisposed?(room: RoomIdentity): void;
+  /** A player joined or left a game room (the process may be reaching its client cap). */
+  onPlayersChanged?(room: RoomIdentity): void;
 }
 
-/** One telemetry that forwards every report to each of `sinks`. */
-export function fanOutTelemetry(...sinks: ArenaTelemetry[]): ArenaTelemetry {
-  return {
-    onTick: (roomId, micros) => { for (const s of sinks) s.onTick(roomId, micros); },
-    onPatch: (roomId, micros) => { for (const s of sinks) s.onPatch(roomId, micros); },
-    onRoomCreated: (roomId, roomType) => { for (const s of sinks) s.onRoomCreated?.(roomId, roomType); },
-    onRoomDisposed: (roomId) => { for (const s of sinks) s.onRoomDisposed?.(roomId); },
-    onPlayersChanged: (roomId) => { for (const s of sinks) s.onPlayersChanged?.(roomId); },
-  };
+/** A room as this process's record of live rooms holds it: the room hands over itself. */
+export interface ReportedRoom {
+  readonly roomId: string;
+  readonly roomName: string;
+  readonly clients: { readonly length: number } & Iterable<Client>;
+  readonly maxClients: number;
+  readonly locked: boolean;
+  /** Game rooms: their tick, patch and client network figures. */
+  readonly stats?: RoomStats;
+  /** Game rooms: bytes of the full state a client downloads on joining. */
+  fullStateBytes?(): number;
+}
+
+/** One live room's line in the record, through which it reports what happens to it. */
+export interface RoomReport {
+  recordTick(simMicros: number, inputs: number): void;
+  recordPatch(patchMicros: number, clients: number): void;
+  playersChanged(): void;
+}
+
+/** This process's record of live rooms (liveRooms.ts), as a room reports into it. */
+export interface RoomReports {
+  /** The room is live (the end of its onCreate): from now on it reports through the returned line. */
+  add(room: ReportedRoom): RoomReport;
+  /** The room is gone (its onDispose); a room never added is ignored. */
+  remove(roomId: string): void;
 }

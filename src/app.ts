@@ -1,21 +1,28 @@
-import { LobbyRoom, matchMaker, parseLatencyEnv, Server, type Client } from "@colyseus/core";
+import { matchMaker, parseLatencyEnv, Server, type Client } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { arenaRoomType } from "../rooms/ArenaRoom.ts";
-import { fanOutTelemetry, type ArenaSettings, type ArenaTelemetry } from "../rooms/settings.ts";
-import { TokenGuard } from "./adminAuth.ts";
+import { upgradedSocketOf } from "../rooms/colyseusInternals.ts";
+import { LiveRooms } from "../rooms/liveRooms.ts";
+import { lobbyRoomType } from "../rooms/lobbyRoom.ts";
+import type { ArenaSettings, ArenaTelemetry } from "../rooms/settings.ts";
+import { TokenGuard } from "./http/adminAuth.ts";
 import { AddressSet, ClientAddresses } from "./clientAddress.ts";
 import { installMatchmakingAdmission } from "./http/matchmakingAdmission.ts";
 import { observeMatchmaking } from "./http/matchmakingOutcome.ts";
 import { installRequestGate, type RequestGate } from "./http/requestGate.ts";
+import { batchSoon } from "./cluster/batchSoon.ts";
+import { ClientCap } from "./cluster/ClientCap.ts";
 import { drain } from "./cluster/drain.ts";
-import { ProcessLoad } from "./cluster/processLoad.ts";
-import { ProcessRegistry } from "./cluster/processRegistry.ts";
-import { createScaling, refuseMatchmakingWhileRedisDown, type RedisHealth } from "./cluster/scaling.ts";
+import { PlacedRoomCount } from "./cluster/PlacedRoomCount.ts";
+import { ProcessLoad } from "./cluster/ProcessLoad.ts";
+import { ProcessRecordPublisher } from "./cluster/ProcessRecordPublisher.ts";
+import { processSelector } from "./cluster/processSelector.ts";
+import { createScaling, refuseMatchmakingWhileRedisDown } from "./cluster/scaling.ts";
+import { StaleProcessSweeper } from "./cluster/StaleProcessSweeper.ts";
 import { colyseusLogger } from "./colyseusLogger.ts";
 import type { Config } from "./config.ts";
 import { listenOrThrow } from "./listen.ts";
@@ -23,32 +30,20 @@ import { adminRoutes } from "./monitoring/adminRoutes.ts";
 import { buildInfo } from "./monitoring/buildInfo.ts";
 import { GameMetrics } from "./monitoring/metrics.ts";
 import { ProcessMonitor } from "./monitoring/processMonitor.ts";
+import type { Health } from "./monitoring/processSnapshot.ts";
 import { mountWebClient } from "./webClient.ts";
 
 /** Room types that hold players and count against the process's caps (the lobby only lists rooms). */
 const GAME_ROOM_TYPES = ["arena"];
+const ROOM_TYPES = [...GAME_ROOM_TYPES, "lobby"];
 
 /** Bigger client frames close the socket with 1009 (message too big). */
 export const MAX_CLIENT_FRAME_BYTES = 1_024;
 
 export interface AppDeps {
   logger: Logger;
-  /** Extra telemetry sink (benchmarks); the app always feeds its own load tracker. */
+  /** One more listener of the rooms' reports (Agones' lifecycle, benchmarks), after the app's own. */
   telemetry?: ArenaTelemetry;
-}
-
-export interface Health {
-  status: "ok" | "draining";
-  processId: string;
-  /** The OS process id, for operators and supervisors. */
-  pid: number;
-  rooms: number;
-  clients: number;
-  uptimeS: number;
-  draining: boolean;
-  redis: RedisHealth;
-  /** This process's placement score (room equivalents; see src/cluster/placement.ts). */
-  load: number;
 }
 
 /** GET /readyz: whether this process should be sent new matchmaking traffic, and why not. */
@@ -106,20 +101,23 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   const scaling = createScaling(config.redisUrl, logger, { commandTimeoutMs: config.redisCommandTimeoutMs });
   const isPresenceUp = () => scaling.redisHealth() !== "down";
   const address = publicAddressOf(config);
-  const load = new ProcessLoad((created) => registry.noteRoomLifecycle(created), () => registry.noteLoadChanged());
-  const registry: ProcessRegistry = new ProcessRegistry({
-    presence: () => matchMaker.presence,
-    processId: () => matchMaker.processId,
-    address,
-    staleProcessS: config.staleProcessS,
-    load,
-    logger,
-    gameRoomTypes: new Set(GAME_ROOM_TYPES),
-    maxRoomsPerProcess: config.maxRoomsPerProcess,
-    maxClientsPerProcess: config.maxClientsPerProcess,
-    setGameRoomsLocked,
-    isPresenceUp,
+  // Rooms report into this record; load, the cluster's records, monitoring and metrics read it.
+  const liveRooms = new LiveRooms(ROOM_TYPES);
+  const gameRoomTypes = new Set(GAME_ROOM_TYPES);
+  const load = new ProcessLoad({
+    liveRooms, gameRoomTypes, ccu: () => matchMaker.stats.local.ccu,
+    maxRoomsPerProcess: config.maxRoomsPerProcess, maxClientsPerProcess: config.maxClientsPerProcess,
   });
+  const cluster = { presence: () => matchMaker.presence, processId: () => matchMaker.processId, isPresenceUp, logger };
+  const publisher = new ProcessRecordPublisher({ ...cluster, address, staleProcessS: config.staleProcessS, load });
+  const placedCount = new PlacedRoomCount({ ...cluster, load });
+  const sweeper = new StaleProcessSweeper(cluster);
+  const clientCap = new ClientCap({ load, setGameRoomsLocked, isDraining: () => publisher.isDraining, logger });
+  const selectProcessIdToCreateRoom = processSelector({ ...cluster, gameRoomTypes, isDraining: () => publisher.isDraining, isFull: () => load.isFull });
+  // A room came or went, or players joined or left: the client cap, then the published record, follow.
+  const onLoadChanged = batchSoon(() => void clientCap.enforce().then(() => publisher.publishNow()));
+  liveRooms.subscribe(placedCount);
+  liveRooms.subscribe({ onRoomCreated: onLoadChanged, onRoomDisposed: onLoadChanged, onPlayersChanged: onLoadChanged });
 
   const metrics = config.isMetricsEnabled
     ? new GameMetrics({
@@ -127,6 +125,8 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       maxClientsPerProcess: config.maxClientsPerProcess, maxRoomsPerProcess: config.maxRoomsPerProcess,
     })
     : undefined;
+  if (metrics !== undefined) liveRooms.subscribe(metrics);
+  if (deps.telemetry !== undefined) liveRooms.subscribe(deps.telemetry);
   const guardOptions = { presence: () => matchMaker.presence, isPresenceUp, sessionTtlS: config.adminSessionTtlS, logger };
   const adminGuard = new TokenGuard({ ...guardOptions, surface: "admin", tokens: definedOf(config.adminToken) });
   // Metrics take their own token, or the admin one; they have no panel sessions.
@@ -138,26 +138,23 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   // ignore it), so its players, and reconnections during a drain, still get through.
   const readiness = (): Readiness => {
     if (!isListening) return { status: "starting", reason: "the server is still starting" };
-    if (registry.draining) return { status: "draining", reason: "this process is draining: its rooms finish, new ones go elsewhere" };
+    if (publisher.isDrainingPublished) return { status: "draining", reason: "this process is draining: its rooms finish, new ones go elsewhere" };
     if (scaling.redisHealth() === "down") return { status: "redis_down", reason: "Redis does not answer: matchmaking is refused until it does" };
     return { status: "ready" };
   };
-  const health = (): Health => {
-    const own = registry.ownRecord();
-    return {
-      status: registry.draining ? "draining" : "ok",
-      processId: matchMaker.processId,
-      pid: process.pid,
-      rooms: own.rooms,
-      clients: own.ccu,
-      uptimeS: Math.round((performance.now() - startedAt) / 1000),
-      draining: registry.draining,
-      redis: scaling.redisHealth(),
-      load: Math.round(registry.ownLoad() * 100) / 100,
-    };
-  };
+  const health = (): Health => ({
+    status: publisher.isDrainingPublished ? "draining" : "ok",
+    processId: matchMaker.processId,
+    pid: process.pid,
+    rooms: matchMaker.stats.local.roomCount,
+    clients: load.ccu(),
+    uptimeS: Math.round((performance.now() - startedAt) / 1000),
+    draining: publisher.isDrainingPublished,
+    redis: scaling.redisHealth(),
+    load: Math.round(load.score() * 100) / 100,
+  });
 
-  const monitor = new ProcessMonitor({ presence: () => matchMaker.presence, address, health, metrics, logger });
+  const monitor = new ProcessMonitor({ presence: () => matchMaker.presence, address, health, liveRooms, metrics, logger });
 
   const serveMetrics = async (_req: express.Request, res: express.Response) => {
     if (metrics === undefined) {
@@ -193,7 +190,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     driver: scaling.driver,
     // Only meaningful with several processes: the seat reservation then names this process.
     publicAddress: config.redisUrl !== undefined || config.publicAddress !== undefined ? address : undefined,
-    selectProcessIdToCreateRoom: admission.guardRoomCreation(registry.selectProcessIdToCreateRoom),
+    selectProcessIdToCreateRoom: admission.guardRoomCreation(selectProcessIdToCreateRoom),
     greet: false,
     // index.ts owns signals and uncaught errors: core's handlers would exit on any throw.
     gracefullyShutdown: false,
@@ -228,7 +225,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   scaling.onRecovered(() => {
     // Redis may have restarted empty: put this process's listings and record back.
     void matchMaker.restoreMissingRoomCaches().catch((err) => logger.warn({ event: "restore_listings_failed", err }, "could not restore listings"));
-    void registry.publishNow();
+    void publisher.publishNow();
   });
 
   const settings: ArenaSettings = {
@@ -243,15 +240,14 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     joinSecret: config.joinSecret,
     allowedModes: config.allowedModes,
     seatReservationS: config.seatReservationS,
-    // ws keeps the upgraded socket as `_socket`: the one the request gate saw the upgrade on.
-    clientAddressOf: (client: Client) => gate?.addressOfSocket((client.ref as unknown as { _socket?: Duplex })._socket),
+    clientAddressOf: (client: Client) => gate?.addressOfSocket(upgradedSocketOf(client)),
     isLatencySimulated: (parseLatencyEnv() ?? 0) > 0,
-    canAdmitPlayer: () => matchMaker.stats.local.ccu < config.maxClientsPerProcess,
+    canAdmitPlayer: () => !load.isAtClientCap,
     logger,
-    telemetry: fanOutTelemetry(...[load, monitor, metrics, deps.telemetry].filter((t): t is ArenaTelemetry => t !== undefined)),
+    liveRooms,
   };
   server.define("arena", arenaRoomType(settings), { settings }).filterBy(["mode"]).enableRealtimeListing();
-  server.define("lobby", LobbyRoom);
+  server.define("lobby", lobbyRoomType(liveRooms));
 
   return {
     server,
@@ -277,14 +273,24 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
       await listenOrThrow(adminServer, () => new Promise<void>((resolve) => adminServer.listen(config.adminPort, "127.0.0.1", resolve)));
       // Every player and every concurrent joinOrCreate subscribes to a channel: many listeners are normal here.
       matchMaker.presence.setMaxListeners(0);
-      registry.start();
-      await registry.publishNow();
+      publisher.start();
+      placedCount.start();
+      sweeper.start();
+      await publisher.publishNow();
       await monitor.start();
       isListening = true;
     },
     async drain(abort = new Promise<void>(() => undefined)) {
       await drain({
-        server, registry, drainTimeoutS: config.drainTimeoutS, logger, abort,
+        server, drainTimeoutS: config.drainTimeoutS, logger, abort,
+        setDraining: () => publisher.setDraining(),
+        lockGameRooms: () => setGameRoomsLocked(true),
+        gameRooms: () => load.gameRooms(),
+        leaveCluster: async () => {
+          // Each stop takes effect at once, before any of them awaits: no room closing meanwhile writes back.
+          sweeper.stop();
+          await Promise.all([publisher.stop(), placedCount.stop()]);
+        },
         beforeShutdown: async () => {
           adminServer.close();
           adminServer.closeAllConnections();

@@ -1,7 +1,7 @@
 /** Process configuration: parsed once from the environment by `loadConfig`. */
 import { hostname as machineHostname } from "node:os";
 import { parseAddressList, type AddressRange } from "./clientAddress.ts";
-import { MODE_PATTERN } from "../rooms/joinOptions.ts";
+import { MODE_PATTERN } from "./identifiers.ts";
 import { redactUrl } from "./redact.ts";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { startCluster, stopAll } from "./support/cluster.ts";
-import { startNginx, type RunningNginx } from "./support/nginx.ts";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
+import { describe, expect, it, vi } from "vitest";
+import { startCluster } from "./support/cluster.ts";
+import { startNginx } from "./support/nginx.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
 import { requireTool } from "./support/requireTool.ts";
 import { startServer, type RunningServer } from "./support/serverProcess.ts";
 import { fetchFrom, OTHER_LOOPBACK } from "./support/sourceAddress.ts";
@@ -9,18 +9,6 @@ import { fetchFrom, OTHER_LOOPBACK } from "./support/sourceAddress.ts";
 const TOKEN = "admin-access-test-token-0123456789";
 const OPERATOR = "127.0.0.3";
 const nginxPath = requireTool("nginx");
-
-let servers: RunningServer[] = [];
-let nginx: RunningNginx | undefined;
-let redis: PrivateRedis | undefined;
-afterEach(async () => {
-  await nginx?.stop();
-  nginx = undefined;
-  await stopAll(servers);
-  servers = [];
-  await redis?.stop();
-  redis = undefined;
-});
 
 const json = { "content-type": "application/json" };
 
@@ -38,36 +26,35 @@ async function probe(from: string, base: string, headers: Record<string, string>
 
 describe("admin and metrics without ADMIN_TOKEN: only on the loopback admin listener", () => {
   it.skipIf(nginxPath === undefined)("through a same-host nginx, from another address and from loopback, the public port serves none of it", async () => {
-    servers = [await startServer({ LOG_LEVEL: "warn", TRUSTED_PROXIES: "127.0.0.1" })];
-    nginx = await startNginx({ upstreamPorts: [servers[0]!.port] });
+    const server = await startServer({ LOG_LEVEL: "warn", TRUSTED_PROXIES: "127.0.0.1" });
+    const nginx = await startNginx({ upstreamPorts: [server.port] });
     const closed = { cluster: 404, panel: 404, announce: 404, metrics: 404 };
     expect(await probe(OTHER_LOOPBACK, nginx.url)).toEqual(closed);
     // Header games change nothing: the public port simply has no such routes.
     expect(await probe(OTHER_LOOPBACK, nginx.url, { host: "localhost", "x-forwarded-for": "127.0.0.1" })).toEqual(closed);
-    expect(await probe("127.0.0.1", servers[0]!.httpUrl)).toEqual(closed);
+    expect(await probe("127.0.0.1", server.httpUrl)).toEqual(closed);
     // The operator on the host has it all on the admin listener.
-    expect(await probe("127.0.0.1", servers[0]!.adminUrl)).toEqual({ cluster: 200, panel: 200, announce: 200, metrics: 200 });
+    expect(await probe("127.0.0.1", server.adminUrl)).toEqual({ cluster: 200, panel: 200, announce: 200, metrics: 200 });
   });
 });
 
 describe("admin with ADMIN_TOKEN: on the public port behind the token", () => {
   it.skipIf(nginxPath === undefined)("through nginx: 401 without the token, 200 with it; metrics by their own token", async () => {
     const metricsToken = "metrics-test-token-0123456789";
-    servers = [await startServer({ LOG_LEVEL: "warn", TRUSTED_PROXIES: "127.0.0.1", ADMIN_TOKEN: TOKEN, METRICS_TOKEN: metricsToken })];
-    nginx = await startNginx({ upstreamPorts: [servers[0]!.port] });
+    const server = await startServer({ LOG_LEVEL: "warn", TRUSTED_PROXIES: "127.0.0.1", ADMIN_TOKEN: TOKEN, METRICS_TOKEN: metricsToken });
+    const nginx = await startNginx({ upstreamPorts: [server.port] });
     const base = nginx.url;
     expect((await fetchFrom(OTHER_LOOPBACK, `${base}/admin/api/cluster`)).status).toBe(401);
     expect((await fetchFrom(OTHER_LOOPBACK, `${base}/admin/api/announce`, { method: "POST", headers: json, body: "{\"text\":\"x\"}" })).status).toBe(401);
     expect((await fetchFrom(OTHER_LOOPBACK, `${base}/admin/api/cluster`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
-    const direct = servers[0]!.httpUrl;
+    const direct = server.httpUrl;
     expect((await fetchFrom(OTHER_LOOPBACK, `${direct}/metrics`)).status).toBe(401);
     expect((await fetchFrom(OTHER_LOOPBACK, `${direct}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).status).toBe(200);
   });
 
   it("sessions expire, and a logout on one process revokes the session on every process", async () => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(2, redis.url, { LOG_LEVEL: "warn", ADMIN_TOKEN: TOKEN, ADMIN_SESSION_TTL_S: "5" });
-    const [a, b] = servers as [RunningServer, RunningServer];
+    const redis = await startPrivateRedis();
+    const [a, b] = (await startCluster(2, redis.url, { LOG_LEVEL: "warn", ADMIN_TOKEN: TOKEN, ADMIN_SESSION_TTL_S: "5" })) as [RunningServer, RunningServer];
     const login = async () => {
       const answer = await fetch(`${a.httpUrl}/admin/api/session`, { method: "POST", headers: json, body: JSON.stringify({ token: TOKEN }) });
       expect(answer.status).toBe(204);
@@ -92,8 +79,8 @@ describe("admin with ADMIN_TOKEN: on the public port behind the token", () => {
   }, 40_000);
 
   it("wrong tokens are logged and throttled per address, without locking the operator out", async () => {
-    servers = [await startServer({ LOG_LEVEL: "warn", ADMIN_TOKEN: TOKEN })];
-    const base = servers[0]!.httpUrl;
+    const server = await startServer({ LOG_LEVEL: "warn", ADMIN_TOKEN: TOKEN });
+    const base = server.httpUrl;
     const tryLogin = async (from: string, token: string) =>
       (await fetchFrom(from, `${base}/admin/api/session`, { method: "POST", headers: json, body: JSON.stringify({ token }) })).status;
     const statuses: number[] = [];
@@ -106,8 +93,8 @@ describe("admin with ADMIN_TOKEN: on the public port behind the token", () => {
     expect(await tryLogin(OTHER_LOOPBACK, TOKEN)).toBe(429);
     // ...while the operator, elsewhere, logs in.
     expect(await tryLogin(OPERATOR, TOKEN)).toBe(204);
-    await vi.waitFor(() => expect(servers[0]!.logs.filter((l) => l.event === "admin_login_throttled")).toHaveLength(1), { timeout: 5_000 });
-    const failures = servers[0]!.logs.filter((l) => l.event === "admin_auth_failed");
+    await vi.waitFor(() => expect(server.logs.filter((l) => l.event === "admin_login_throttled")).toHaveLength(1), { timeout: 5_000 });
+    const failures = server.logs.filter((l) => l.event === "admin_auth_failed");
     expect(failures).toHaveLength(10);
     expect(failures[0]).toMatchObject({ address: OTHER_LOOPBACK, surface: "admin" });
   });

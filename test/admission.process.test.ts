@@ -1,13 +1,13 @@
-import { Client, type Room } from "@colyseus/sdk";
+import { Client } from "@colyseus/sdk";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { signJoinToken } from "../rooms/joinToken.ts";
-import { healthOf, reserveSeat, type SeatReservation } from "./support/cluster.ts";
-import { connectRaw, type RawClient } from "./support/rawClient.ts";
+import { healthOf, leaveWhenDone, reserveSeat, type SeatReservation } from "./support/cluster.ts";
+import { connectRaw } from "./support/rawClient.ts";
 import { requireTool } from "./support/requireTool.ts";
-import { startNginx, type RunningNginx } from "./support/nginx.ts";
-import { startServer, type RunningServer } from "./support/serverProcess.ts";
+import { startNginx } from "./support/nginx.ts";
+import { startServer } from "./support/serverProcess.ts";
 import { fetchFrom } from "./support/sourceAddress.ts";
 
 const ATTACKER = "127.0.0.2";
@@ -20,19 +20,6 @@ const SECRET = "admission-test-secret-0123456789-abcdef";
  */
 const LIMITS = { MAX_ROOMS_PER_PROCESS: "30", MAX_ROOMS_PER_ADDRESS_PER_MIN: "10", MAX_JOINS_PER_ADDRESS_PER_MIN: "60" };
 const nginxPath = requireTool("nginx");
-
-let server: RunningServer | undefined;
-let nginx: RunningNginx | undefined;
-const rooms: Room[] = [];
-const raws: RawClient[] = [];
-afterEach(async () => {
-  for (const raw of raws.splice(0)) raw.ws.terminate();
-  await Promise.all(rooms.splice(0).map((r) => r.leave().catch(() => undefined)));
-  await nginx?.stop();
-  nginx = undefined;
-  await server?.stop();
-  server = undefined;
-});
 
 function matchmake(from: string, baseUrl: string, options: Record<string, unknown>, headers: Record<string, string> = {}) {
   return fetchFrom(from, `${baseUrl}/matchmake/joinOrCreate/arena`, {
@@ -63,14 +50,12 @@ async function legitimateJoin(matchmakeUrl: string, wsUrl: string, options: Reco
   const answer = await matchmake(PLAYER, matchmakeUrl, options, headers);
   const body = await answer.json() as SeatReservation;
   expect(answer.status, JSON.stringify(body)).toBe(200);
-  const room = await new Client(wsUrl).consumeSeatReservation(body as never);
-  rooms.push(room);
-  return room;
+  return leaveWhenDone(await new Client(wsUrl).consumeSeatReservation(body as never));
 }
 
 describe("matchmaking cannot be exhausted by one source", () => {
   it("a flood of unique modes from one address is cut at its room limit; a player from another address still joins", async () => {
-    server = await startServer({ LOG_LEVEL: "warn", ...LIMITS });
+    const server = await startServer({ LOG_LEVEL: "warn", ...LIMITS });
     const statuses = await flood(server.httpUrl);
     expectCutAtRoomLimit(statuses);
     expect((await healthOf(server)).rooms).toBeLessThanOrEqual(20);
@@ -83,7 +68,7 @@ describe("matchmaking cannot be exhausted by one source", () => {
   });
 
   it("with JOIN_SECRET, a flood without a token is refused at the HTTP step: no room, no seat", async () => {
-    server = await startServer({ LOG_LEVEL: "warn", JOIN_SECRET: SECRET, ...LIMITS });
+    const server = await startServer({ LOG_LEVEL: "warn", JOIN_SECRET: SECRET, ...LIMITS });
     const statuses = await flood(server.httpUrl);
     // 525 until the per-address request limit (60 a minute; up to twice that across a minute's edge), then 429.
     expect(statuses.get(525)).toBeGreaterThanOrEqual(60);
@@ -97,8 +82,8 @@ describe("matchmaking cannot be exhausted by one source", () => {
 
   it.skipIf(nginxPath === undefined)("through the committed nginx config, limits follow the client address, not the proxy's", async () => {
     // RATE_LIMIT_EXEMPT="" : nginx connects from 127.0.0.1; only the trust model tells the clients apart.
-    server = await startServer({ LOG_LEVEL: "warn", ...LIMITS, TRUSTED_PROXIES: "127.0.0.1", RATE_LIMIT_EXEMPT: "" });
-    nginx = await startNginx({ upstreamPorts: [server.port] });
+    const server = await startServer({ LOG_LEVEL: "warn", ...LIMITS, TRUSTED_PROXIES: "127.0.0.1", RATE_LIMIT_EXEMPT: "" });
+    const nginx = await startNginx({ upstreamPorts: [server.port] });
     expectCutAtRoomLimit(await flood(nginx.url));
     // A forged X-Forwarded-For does not buy the attacker a fresh budget.
     expect((await matchmake(ATTACKER, nginx.url, { mode: "forged" }, { "x-forwarded-for": "203.0.113.77" })).status).toBe(429);
@@ -106,17 +91,17 @@ describe("matchmaking cannot be exhausted by one source", () => {
   });
 
   it("an unused seat reservation is freed after SEAT_RESERVATION_S, and its empty room with it", async () => {
-    server = await startServer({ LOG_LEVEL: "warn", SEAT_RESERVATION_S: "2" });
+    const server = await startServer({ LOG_LEVEL: "warn", SEAT_RESERVATION_S: "2" });
     const { status, body } = await reserveSeat(server, "joinOrCreate", { mode: "never-connects" });
     expect(status).toBe(200);
     expect((await healthOf(server)).rooms).toBe(1);
-    await vi.waitFor(async () => expect((await healthOf(server!)).rooms).toBe(0), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect((await healthOf(server)).rooms).toBe(0), { timeout: 10_000, interval: 200 });
     // The reservation is gone: connecting with it now fails.
     await expect(new Client(server.wsUrl).consumeSeatReservation(body as never)).rejects.toThrow();
   });
 
   it("join options are checked at the HTTP step: no mode means ffa, a mode outside MODES is refused with 521", async () => {
-    server = await startServer({ LOG_LEVEL: "warn", MODES: "ffa,ctf" });
+    const server = await startServer({ LOG_LEVEL: "warn", MODES: "ffa,ctf" });
     const ctf = await reserveSeat(server, "joinOrCreate", { mode: "ctf" });
     const noMode = await reserveSeat(server, "joinOrCreate", {});
     const ffa = await reserveSeat(server, "joinOrCreate", { mode: "ffa" });
@@ -180,7 +165,7 @@ describe("bodies are bounded on every route", () => {
     ["matchmaking (Colyseus' own listener)", "/matchmake/joinOrCreate/arena", 4_096],
     ["an express route", "/healthz", 16_384],
   ])("%s: a body that streams forever gets 413 before it is buffered", async (_name, path, limit) => {
-    server = await startServer({ LOG_LEVEL: "warn" });
+    const server = await startServer({ LOG_LEVEL: "warn" });
     const rssBefore = residentBytes(server.child.pid!);
     const { status, sentBytes } = await streamForever(`${server.httpUrl}${path}`);
     expect(status).toBe(413);
@@ -192,7 +177,7 @@ describe("bodies are bounded on every route", () => {
   });
 
   it("a declared Content-Length over the limit is refused without reading the body", async () => {
-    server = await startServer({ LOG_LEVEL: "warn" });
+    const server = await startServer({ LOG_LEVEL: "warn" });
     const answer = await fetchFrom(ATTACKER, `${server.httpUrl}/matchmake/joinOrCreate/arena`, {
       method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ mode: "ffa", name: "x".repeat(5_000) }),
     });
@@ -203,15 +188,14 @@ describe("bodies are bounded on every route", () => {
 
 describe("logs cannot be amplified", () => {
   it("20,000 junk frames on one socket cost one line; junk on many sockets from one address, a few", async () => {
-    server = await startServer({ LOG_LEVEL: "warn" });
+    const server = await startServer({ LOG_LEVEL: "warn" });
     const junk = Buffer.from([0]);
     for (let socket = 0; socket < 12; socket++) {
       const raw = await connectRaw(server, { mode: "junk" });
-      raws.push(raw);
       for (let i = 0; i < (socket === 0 ? 20_000 : 50) && raw.ws.readyState === raw.ws.OPEN; i++) raw.ws.send(junk);
       expect(await raw.closed).toBe(4002);
     }
-    const refusals = () => server!.logs.filter((l) => l.event === "client_refused");
+    const refusals = () => server.logs.filter((l) => l.event === "client_refused");
     // Every close has happened (awaited above); give the last lines a moment to be read from the pipe.
     await vi.waitFor(() => expect(refusals().length).toBeGreaterThan(0), { timeout: 5_000 });
     expect(refusals().length).toBeLessThanOrEqual(5);

@@ -2,8 +2,11 @@ import { Client, type Room } from "@colyseus/sdk";
 import { get } from "node:http";
 import { connect, createServer, type Socket } from "node:net";
 import { describe, expect, it, vi } from "vitest";
+import { freePort } from "../loadtest/ports.ts";
+import { leaveWhenDone } from "./support/cluster.ts";
 import { startFakeSidecar, type FakeSidecar, type SidecarCall } from "./support/fakeAgonesSidecar.ts";
-import { freePort, startServer, type RunningServer } from "./support/serverProcess.ts";
+import { startServer, type RunningServer } from "./support/serverProcess.ts";
+import { stopWhenDone } from "./support/teardown.ts";
 
 /** Whether a fresh connection to the server's public port gets an answer from /healthz. */
 function isServing(port: number): Promise<boolean> {
@@ -17,7 +20,7 @@ function isServing(port: number): Promise<boolean> {
   });
 }
 
-/** A stand-in for the node port Agones allocates (hostPort -> containerPort): forwards TCP, counts connections. */
+/** A stand-in for the node port Agones allocates (hostPort -> containerPort): forwards TCP, counts connections; closed when the test ends. */
 async function startHostPort(target: number) {
   const sockets = new Set<Socket>();
   let connections = 0;
@@ -36,14 +39,11 @@ async function startHostPort(target: number) {
     inbound.pipe(outbound).pipe(inbound);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    connections: () => connections,
-    close() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
+  stopWhenDone(() => {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+  });
+  return { port: (server.address() as { port: number }).port, connections: () => connections };
 }
 
 /** Node flag: at exit the server prints one JSON line saying how many agones-sdk modules it loaded. */
@@ -76,159 +76,122 @@ describe("Agones (AGONES_SDK=1) against a fake SDK sidecar", () => {
       address: "127.0.0.1", ports: [{ name: "game", port: hostPort.port }], counters: ["rooms", "players"],
       observe: async () => ({ isServing: await isServing(port) }),
     });
-    let server: RunningServer | undefined;
-    const rooms: Room[] = [];
-    try {
-      server = await startServer({
-        AGONES_SDK: "1", AGONES_SDK_GRPC_PORT: String(sidecar.port), PORT: String(port),
-        DRAIN_TIMEOUT_S: "2", MAX_ROOMS_PER_PROCESS: "10", MAX_CLIENTS_PER_PROCESS: "40",
-      }, [REPORT_SDK_LOADED]);
-      // The address is read before the app is built, Ready comes once the public port answers.
-      await vi.waitFor(() => expect(lifecycleCalls(sidecar)).toEqual(["Ready"]), { timeout: 10_000, interval: 50 });
-      const ready = sidecar.calls.find((c) => c.method === "Ready")!;
-      // The fake looks at the public port the moment Ready arrives, and answers Ready once it has looked.
-      await vi.waitFor(() => expect(ready.observed).toEqual({ isServing: true }), { timeout: 5_000, interval: 20 });
-      expect(indexOf(sidecar.calls, (c) => c.method === "GetGameServer")).toBeLessThan(sidecar.calls.indexOf(ready));
-      expect(server.logs.find((l) => l.event === "agones_address")).toMatchObject({ publicAddress: `127.0.0.1:${hostPort.port}` });
-      // One stream, one ping on it every 2 s; the counters' capacities are the process's own limits.
-      await vi.waitFor(() => expect(countOf(sidecar, "Health")).toBeGreaterThanOrEqual(2), { timeout: 8_000, interval: 100 });
-      expect(sidecar.healthStreams()).toBe(1);
-      await vi.waitFor(() => {
-        expect(sidecar.counter("rooms")).toEqual({ count: 0, capacity: 10 });
-        expect(sidecar.counter("players")).toEqual({ count: 0, capacity: 40 });
-      }, { timeout: 5_000, interval: 50 });
+    const server = await startServer({
+      AGONES_SDK: "1", AGONES_SDK_GRPC_PORT: String(sidecar.port), PORT: String(port),
+      DRAIN_TIMEOUT_S: "2", MAX_ROOMS_PER_PROCESS: "10", MAX_CLIENTS_PER_PROCESS: "40",
+    }, [REPORT_SDK_LOADED]);
+    // The address is read before the app is built, Ready comes once the public port answers.
+    await vi.waitFor(() => expect(lifecycleCalls(sidecar)).toEqual(["Ready"]), { timeout: 10_000, interval: 50 });
+    const ready = sidecar.calls.find((c) => c.method === "Ready")!;
+    // The fake looks at the public port the moment Ready arrives, and answers Ready once it has looked.
+    await vi.waitFor(() => expect(ready.observed).toEqual({ isServing: true }), { timeout: 5_000, interval: 20 });
+    expect(indexOf(sidecar.calls, (c) => c.method === "GetGameServer")).toBeLessThan(sidecar.calls.indexOf(ready));
+    expect(server.logs.find((l) => l.event === "agones_address")).toMatchObject({ publicAddress: `127.0.0.1:${hostPort.port}` });
+    // One stream, one ping on it every 2 s; the counters' capacities are the process's own limits.
+    await vi.waitFor(() => expect(countOf(sidecar, "Health")).toBeGreaterThanOrEqual(2), { timeout: 8_000, interval: 100 });
+    expect(sidecar.healthStreams()).toBe(1);
+    await vi.waitFor(() => {
+      expect(sidecar.counter("rooms")).toEqual({ count: 0, capacity: 10 });
+      expect(sidecar.counter("players")).toEqual({ count: 0, capacity: 40 });
+    }, { timeout: 5_000, interval: 50 });
 
-      // A player: matchmaking on the public port, the room through the GameServer's address (the host port).
-      const first = await new Client(server.httpUrl).joinOrCreate("arena", { name: "first" });
-      rooms.push(first);
-      expect(hostPort.connections()).toBeGreaterThanOrEqual(1);
-      await vi.waitFor(() => {
-        expect(sidecar.state()).toBe("Allocated");
-        expect(sidecar.counter("players")?.count).toBe(1);
-        expect(sidecar.counter("rooms")?.count).toBe(1);
-      }, { timeout: 5_000, interval: 50 });
-      // Kept from scale-down before the counts say anything.
-      const allocate = indexOf(sidecar.calls, (c) => c.method === "Allocate");
-      expect(allocate).toBeLessThan(indexOf(sidecar.calls, (c) => c.name === "players" && c.count === 1));
+    // A player: matchmaking on the public port, the room through the GameServer's address (the host port).
+    const first = leaveWhenDone(await new Client(server.httpUrl).joinOrCreate("arena", { name: "first" }));
+    expect(hostPort.connections()).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(() => {
+      expect(sidecar.state()).toBe("Allocated");
+      expect(sidecar.counter("players")?.count).toBe(1);
+      expect(sidecar.counter("rooms")?.count).toBe(1);
+    }, { timeout: 5_000, interval: 50 });
+    // Kept from scale-down before the counts say anything.
+    const allocate = indexOf(sidecar.calls, (c) => c.method === "Allocate");
+    expect(allocate).toBeLessThan(indexOf(sidecar.calls, (c) => c.name === "players" && c.count === 1));
 
-      const second = await new Client(server.httpUrl).joinById(first.roomId, { name: "second" });
-      rooms.push(second);
-      await vi.waitFor(() => expect(sidecar.counter("players")?.count).toBe(2), { timeout: 5_000, interval: 50 });
-      expect(countOf(sidecar, "Allocate")).toBe(1);
+    const second = leaveWhenDone(await new Client(server.httpUrl).joinById(first.roomId, { name: "second" }));
+    await vi.waitFor(() => expect(sidecar.counter("players")?.count).toBe(2), { timeout: 5_000, interval: 50 });
+    expect(countOf(sidecar, "Allocate")).toBe(1);
 
-      // Everyone leaves: the room ends, the GameServer goes back to Ready (scale-down may take it).
-      await second.leave();
-      await first.leave();
-      rooms.length = 0;
-      await vi.waitFor(() => {
-        expect(lifecycleCalls(sidecar)).toEqual(["Ready", "Allocate", "Ready"]);
-        expect(sidecar.state()).toBe("Ready");
-        expect(sidecar.counter("players")?.count).toBe(0);
-        expect(sidecar.counter("rooms")?.count).toBe(0);
-      }, { timeout: 5_000, interval: 50 });
+    // Everyone leaves: the room ends, the GameServer goes back to Ready (scale-down may take it).
+    await second.leave();
+    await first.leave();
+    await vi.waitFor(() => {
+      expect(lifecycleCalls(sidecar)).toEqual(["Ready", "Allocate", "Ready"]);
+      expect(sidecar.state()).toBe("Ready");
+      expect(sidecar.counter("players")?.count).toBe(0);
+      expect(sidecar.counter("rooms")?.count).toBe(0);
+    }, { timeout: 5_000, interval: 50 });
 
-      // A new player allocates it again; SIGTERM drains (the player gets 4001), then Shutdown, then exit 0.
-      const third = await new Client(server.httpUrl).joinOrCreate("arena", { name: "third" });
-      rooms.push(third);
-      const thirdCodes: number[] = [];
-      third.onLeave((code) => thirdCodes.push(code));
-      await vi.waitFor(() => expect(lifecycleCalls(sidecar)).toEqual(["Ready", "Allocate", "Ready", "Allocate"]), { timeout: 5_000, interval: 50 });
-      const result = await server.stop(20_000);
-      rooms.length = 0;
-      expect(result).toEqual({ code: 0, signal: null });
-      await vi.waitFor(() => expect(thirdCodes).toEqual([4001]), { timeout: 5_000, interval: 50 });
-      expect(lifecycleCalls(sidecar)).toEqual(["Ready", "Allocate", "Ready", "Allocate", "Shutdown"]);
-      const shutdown = sidecar.calls.find((c) => c.method === "Shutdown")!;
-      // When Shutdown arrived the drain was over: the public port no longer answered.
-      expect(shutdown.observed).toEqual({ isServing: false });
-      const events = server.logs.map((l) => l.event);
-      expect(events.indexOf("drain_finished")).toBeGreaterThan(events.indexOf("drain_started"));
-      expect(events.indexOf("agones_shutdown")).toBeGreaterThan(events.indexOf("drain_finished"));
-      expect(await sdkModulesLoaded(server)).toBeGreaterThan(0);
-    } finally {
-      // leave() never settles on a room whose socket is gone: bounded.
-      await Promise.race([Promise.allSettled(rooms.map((room) => room.leave())), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-      await server?.stop();
-      hostPort.close();
-      await sidecar.stop();
-    }
+    // A new player allocates it again; SIGTERM drains (the player gets 4001), then Shutdown, then exit 0.
+    const third = leaveWhenDone(await new Client(server.httpUrl).joinOrCreate("arena", { name: "third" }));
+    const thirdCodes: number[] = [];
+    third.onLeave((code) => thirdCodes.push(code));
+    await vi.waitFor(() => expect(lifecycleCalls(sidecar)).toEqual(["Ready", "Allocate", "Ready", "Allocate"]), { timeout: 5_000, interval: 50 });
+    const result = await server.stop(20_000);
+    expect(result).toEqual({ code: 0, signal: null });
+    await vi.waitFor(() => expect(thirdCodes).toEqual([4001]), { timeout: 5_000, interval: 50 });
+    expect(lifecycleCalls(sidecar)).toEqual(["Ready", "Allocate", "Ready", "Allocate", "Shutdown"]);
+    const shutdown = sidecar.calls.find((c) => c.method === "Shutdown")!;
+    // When Shutdown arrived the drain was over: the public port no longer answered.
+    expect(shutdown.observed).toEqual({ isServing: false });
+    const events = server.logs.map((l) => l.event);
+    expect(events.indexOf("drain_finished")).toBeGreaterThan(events.indexOf("drain_started"));
+    expect(events.indexOf("agones_shutdown")).toBeGreaterThan(events.indexOf("drain_finished"));
+    expect(await sdkModulesLoaded(server)).toBeGreaterThan(0);
   }, 60_000);
   it("without a sidecar it still serves players, says so clearly, and exits 0 on SIGTERM", async () => {
     const absentPort = await freePort();
-    let server: RunningServer | undefined;
-    try {
-      // PUBLIC_ADDRESS unset: startup waits a bounded few seconds for the GameServer's address, then goes on.
-      server = await startServer({ AGONES_SDK: "1", AGONES_SDK_GRPC_PORT: String(absentPort), DRAIN_TIMEOUT_S: "1" });
-      const unreachable = server.logs.find((l) => l.event === "agones_unreachable");
-      expect(unreachable).toMatchObject({ level: 50, port: String(absentPort) });
-      expect(String(unreachable?.msg)).toContain("still serving");
-      expect(server.logs.find((l) => l.event === "agones_address_unknown")).toMatchObject({ level: 50 });
-      const room = await new Client(server.httpUrl).joinOrCreate("arena", { name: "alone" });
-      const codes: number[] = [];
-      room.onLeave((code) => codes.push(code));
-      await expectTicking(room);
-      expect(await server.stop(15_000)).toEqual({ code: 0, signal: null });
-      await vi.waitFor(() => expect(codes).toEqual([4001]), { timeout: 5_000, interval: 50 });
-      expect(server.logs.find((l) => l.event === "agones_shutdown_skipped")).toMatchObject({ level: 40 });
-    } finally {
-      await server?.stop();
-    }
+    // PUBLIC_ADDRESS unset: startup waits a bounded few seconds for the GameServer's address, then goes on.
+    const server = await startServer({ AGONES_SDK: "1", AGONES_SDK_GRPC_PORT: String(absentPort), DRAIN_TIMEOUT_S: "1" });
+    const unreachable = server.logs.find((l) => l.event === "agones_unreachable");
+    expect(unreachable).toMatchObject({ level: 50, port: String(absentPort) });
+    expect(String(unreachable?.msg)).toContain("still serving");
+    expect(server.logs.find((l) => l.event === "agones_address_unknown")).toMatchObject({ level: 50 });
+    const room = await new Client(server.httpUrl).joinOrCreate("arena", { name: "alone" });
+    const codes: number[] = [];
+    room.onLeave((code) => codes.push(code));
+    await expectTicking(room);
+    expect(await server.stop(15_000)).toEqual({ code: 0, signal: null });
+    await vi.waitFor(() => expect(codes).toEqual([4001]), { timeout: 5_000, interval: 50 });
+    expect(server.logs.find((l) => l.event === "agones_shutdown_skipped")).toMatchObject({ level: 40 });
   }, 40_000);
 
   it("survives the sidecar restarting: rooms keep ticking, and the new sidecar gets health, state and counts", async () => {
     const options = { address: "127.0.0.1", ports: [{ name: "game", port: 1 }], counters: ["rooms", "players"] };
     const first = await startFakeSidecar(options);
-    let second: FakeSidecar | undefined;
-    let server: RunningServer | undefined;
-    let room: Room | undefined;
-    try {
-      // PUBLIC_ADDRESS set: it wins, the GameServer's address (port 1 here) is not even asked for.
-      const port = await freePort();
-      server = await startServer({ AGONES_SDK: "1", AGONES_SDK_GRPC_PORT: String(first.port), PORT: String(port), PUBLIC_ADDRESS: `127.0.0.1:${port}` });
-      await vi.waitFor(() => expect(lifecycleCalls(first)).toEqual(["Ready"]), { timeout: 10_000, interval: 50 });
-      expect(countOf(first, "GetGameServer")).toBe(0);
-      room = await new Client(server.httpUrl).joinOrCreate("arena", { name: "steady" });
-      await vi.waitFor(() => expect(first.state()).toBe("Allocated"), { timeout: 5_000, interval: 50 });
+    // PUBLIC_ADDRESS set: it wins, the GameServer's address (port 1 here) is not even asked for.
+    const port = await freePort();
+    const server = await startServer({ AGONES_SDK: "1", AGONES_SDK_GRPC_PORT: String(first.port), PORT: String(port), PUBLIC_ADDRESS: `127.0.0.1:${port}` });
+    await vi.waitFor(() => expect(lifecycleCalls(first)).toEqual(["Ready"]), { timeout: 10_000, interval: 50 });
+    expect(countOf(first, "GetGameServer")).toBe(0);
+    const room = leaveWhenDone(await new Client(server.httpUrl).joinOrCreate("arena", { name: "steady" }));
+    await vi.waitFor(() => expect(first.state()).toBe("Allocated"), { timeout: 5_000, interval: 50 });
 
-      await first.stop();
-      await vi.waitFor(() => expect(server!.logs.some((l) => l.event === "agones_lost")).toBe(true), { timeout: 5_000, interval: 50 });
-      await expectTicking(room);
+    await first.stop();
+    await vi.waitFor(() => expect(server.logs.some((l) => l.event === "agones_lost")).toBe(true), { timeout: 5_000, interval: 50 });
+    await expectTicking(room);
 
-      // A new sidecar knows nothing: it is told everything again, on a new health stream.
-      second = await startFakeSidecar({ ...options, port: first.port });
-      await vi.waitFor(() => {
-        expect(lifecycleCalls(second!)).toEqual(["Allocate"]);
-        expect(second!.counter("players")).toEqual({ count: 1, capacity: 5_000 });
-        expect(countOf(second!, "Health")).toBeGreaterThanOrEqual(1);
-      }, { timeout: 15_000, interval: 100 });
-      expect(second.healthStreams()).toBe(1);
-      await room.leave();
-      room = undefined;
-      await vi.waitFor(() => expect(lifecycleCalls(second!)).toEqual(["Allocate", "Ready"]), { timeout: 5_000, interval: 50 });
-      expect(await server.stop(15_000)).toEqual({ code: 0, signal: null });
-      expect(lifecycleCalls(second)).toEqual(["Allocate", "Ready", "Shutdown"]);
-    } finally {
-      if (room !== undefined) await Promise.race([room.leave(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-      await server?.stop();
-      await first.stop();
-      await second?.stop();
-    }
+    // A new sidecar knows nothing: it is told everything again, on a new health stream.
+    const second = await startFakeSidecar({ ...options, port: first.port });
+    await vi.waitFor(() => {
+      expect(lifecycleCalls(second)).toEqual(["Allocate"]);
+      expect(second.counter("players")).toEqual({ count: 1, capacity: 5_000 });
+      expect(countOf(second, "Health")).toBeGreaterThanOrEqual(1);
+    }, { timeout: 15_000, interval: 100 });
+    expect(second.healthStreams()).toBe(1);
+    await room.leave();
+    await vi.waitFor(() => expect(lifecycleCalls(second)).toEqual(["Allocate", "Ready"]), { timeout: 5_000, interval: 50 });
+    expect(await server.stop(15_000)).toEqual({ code: 0, signal: null });
+    expect(lifecycleCalls(second)).toEqual(["Allocate", "Ready", "Shutdown"]);
   }, 60_000);
 
   it("AGONES_SDK unset: the SDK is never loaded and the sidecar hears nothing", async () => {
     const sidecar = await startFakeSidecar({ address: "127.0.0.1", ports: [{ name: "game", port: 1 }], counters: ["rooms", "players"] });
-    let server: RunningServer | undefined;
-    try {
-      server = await startServer({ AGONES_SDK_GRPC_PORT: String(sidecar.port) }, [REPORT_SDK_LOADED]);
-      const room = await new Client(server.httpUrl).joinOrCreate("arena", { name: "plain" });
-      await room.leave();
-      expect(await server.stop(15_000)).toEqual({ code: 0, signal: null });
-      expect(await sdkModulesLoaded(server)).toBe(0);
-      expect(server.logs.filter((l) => String(l.event).startsWith("agones"))).toEqual([]);
-      expect(sidecar.calls).toEqual([]);
-    } finally {
-      await server?.stop();
-      await sidecar.stop();
-    }
+    const server = await startServer({ AGONES_SDK_GRPC_PORT: String(sidecar.port) }, [REPORT_SDK_LOADED]);
+    const room = await new Client(server.httpUrl).joinOrCreate("arena", { name: "plain" });
+    await room.leave();
+    expect(await server.stop(15_000)).toEqual({ code: 0, signal: null });
+    expect(await sdkModulesLoaded(server)).toBe(0);
+    expect(server.logs.filter((l) => String(l.event).startsWith("agones"))).toEqual([]);
+    expect(sidecar.calls).toEqual([]);
   }, 30_000);
 });

@@ -1,23 +1,16 @@
-import { Client, type Room } from "@colyseus/sdk";
+import { Client } from "@colyseus/sdk";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { signJoinToken } from "../rooms/joinToken.ts";
-import { startServer, type RunningServer } from "./support/serverProcess.ts";
+import { leaveWhenDone } from "./support/cluster.ts";
+import { startServer } from "./support/serverProcess.ts";
+import { shared } from "./support/teardown.ts";
 
 const SECRET = "auth-test-secret-0123456789-abcdefghij";
 const TOKEN_COMMAND = fileURLToPath(new URL("../src/tokenCommand.ts", import.meta.url));
-let server: RunningServer;
-const rooms: Room[] = [];
-
-beforeAll(async () => {
-  server = await startServer({ JOIN_SECRET: SECRET });
-});
-afterAll(async () => {
-  await Promise.all(rooms.map((r) => r.leave().catch(() => undefined)));
-  await server?.stop();
-});
+const server = shared(() => startServer({ JOIN_SECRET: SECRET }));
 
 /** `npm run token` as a user would run it. */
 async function issueToken(player: string, name: string): Promise<string> {
@@ -29,10 +22,9 @@ async function issueToken(player: string, name: string): Promise<string> {
 
 describe("join auth (JOIN_SECRET set)", () => {
   it("a valid token joins, and the name and id in the token are the ones in the state", async () => {
-    const client = new Client(server.wsUrl);
+    const client = new Client(server().wsUrl);
     client.auth.token = await issueToken("player-7", "Grace");
-    const room = await client.joinOrCreate("arena", { name: "ignored-name" });
-    rooms.push(room);
+    const room = leaveWhenDone(await client.joinOrCreate("arena", { name: "ignored-name" }));
     await vi.waitFor(() => {
       const own = (room.state as { players: Map<string, { name: string; playerId: string }> }).players.get(room.sessionId);
       expect(own?.name).toBe("Grace");
@@ -41,8 +33,7 @@ describe("join auth (JOIN_SECRET set)", () => {
   });
 
   it("a token passed as a join option works too", async () => {
-    const room = await new Client(server.wsUrl).joinOrCreate("arena", { token: await issueToken("player-8", "Linus") });
-    rooms.push(room);
+    const room = leaveWhenDone(await new Client(server().wsUrl).joinOrCreate("arena", { token: await issueToken("player-8", "Linus") }));
     expect(room.sessionId).toBeTruthy();
   });
 
@@ -51,7 +42,7 @@ describe("join auth (JOIN_SECRET set)", () => {
     ["forged", () => signJoinToken("some-other-secret-0123456789-abcdefgh", { playerId: "eve", name: "Eve" }, 60), "the join token is not valid"],
     ["expired", () => signJoinToken(SECRET, { playerId: "old", name: "Old" }, -5), "the join token has expired"],
   ])("a %s token is refused with code 525 and a clear message", async (_kind, make, message) => {
-    const client = new Client(server.wsUrl);
+    const client = new Client(server().wsUrl);
     const token = await make();
     if (token !== undefined) client.auth.token = token;
     await expect(client.joinOrCreate("arena", {})).rejects.toMatchObject({ code: 525, message });

@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CONTENDER_IDS, ROOMS_OF_PLAYERS } from "../loadtest/bench/contenders.ts";
 import type { BenchResults } from "../loadtest/bench/report.ts";
+import { startScript, type ScriptRun } from "./support/scriptProcess.ts";
+import { tempDir } from "./support/tempDir.ts";
 
 const CLI = fileURLToPath(new URL("../loadtest/bench/bench.ts", import.meta.url));
 /** The figures the issue asks for, per contender: all numeric (RTT is null where the protocol has no ack). */
@@ -16,42 +14,12 @@ const FIGURES = [
   "capacityPlayers", "generatorCpuPct",
 ] as const;
 
-let dir: string;
-const children = new Set<ChildProcess>();
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "bench-"));
-});
-afterAll(async () => {
-  for (const child of children) child.kill("SIGKILL");
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
-
-interface CliRun {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
 /**
  * Runs the CLI as a user would. Every process it starts inherits BENCH_TEST_TAG,
  * so the test can find any it left behind.
  */
-function startCli(args: string[], tag: string, deadlineMs: number): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, BENCH_TEST_TAG: tag }, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => (stdout += d));
-  child.stderr!.on("data", (d) => (stderr += d));
-  const killer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
-  const exited = (once(child, "exit") as Promise<[number | null]>).then(([code]) => {
-    clearTimeout(killer);
-    children.delete(child);
-    return code;
-  });
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+function startCli(args: string[], tag: string, deadlineMs: number): ScriptRun {
+  return startScript(CLI, args, { env: { BENCH_TEST_TAG: tag }, deadlineMs });
 }
 
 /** Pids of live processes whose environment carries `tag` (the CLI's children, grandchildren...). */
@@ -73,8 +41,8 @@ describe("npm run bench", () => {
     const tag = randomUUID();
     // More players than one room of the rooms scenario holds; 1 s windows keep six contenders about as quick as five were.
     const players = ROOMS_OF_PLAYERS + 10;
-    const run = startCli(["--quick", "--players", String(players), "--duration", "1", "--out-dir", dir], tag, 280_000);
-    const code = await run.exited;
+    const run = startCli(["--quick", "--players", String(players), "--duration", "1", "--out-dir", await tempDir("bench-")], tag, 280_000);
+    const { code } = await run.exited;
     expect(code, run.stdout() + run.stderr()).toBe(0);
 
     const path = /^results: (.+\.json)$/m.exec(run.stdout())?.[1];
@@ -122,17 +90,17 @@ describe("npm run bench", () => {
 
   it("stops every server and load generator it started on Ctrl-C", async () => {
     const tag = randomUUID();
-    const run = startCli(["--quick", "--players", "4", "--out-dir", dir], tag, 60_000);
+    const run = startCli(["--quick", "--players", "4", "--out-dir", await tempDir("bench-")], tag, 60_000);
     // Wait until a server and its load generator run, then interrupt.
     await vi.waitFor(async () => expect((await processesTagged(tag)).length).toBeGreaterThanOrEqual(3), { timeout: 30_000, interval: 100 });
     run.child.kill("SIGINT");
-    expect(await run.exited).toBe(130);
+    expect((await run.exited).code).toBe(130);
     await vi.waitFor(async () => expect(await processesTagged(tag)).toEqual([]), { timeout: 5_000, interval: 100 });
   }, 60_000);
 
   it("exits 2 with the usage on a bad argument", async () => {
     const run = startCli(["--players", "many"], randomUUID(), 20_000);
-    expect(await run.exited).toBe(2);
+    expect((await run.exited).code).toBe(2);
     expect(run.stderr()).toMatch(/^--players must be an integer from 1 to 10000/);
     expect(run.stderr()).toContain("usage: npm run bench");
   });

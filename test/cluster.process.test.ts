@@ -1,22 +1,11 @@
 import type { Room } from "@colyseus/sdk";
 import { Redis } from "ioredis";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { healthOf, joinThrough, leaveAll, reserveSeat, startCluster, stopAll, waitForProcessRecords } from "./support/cluster.ts";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
-import { startServer, type RunningServer } from "./support/serverProcess.ts";
+import { describe, expect, it, vi } from "vitest";
+import { healthOf, joinThrough, reserveSeat, startCluster, waitForProcessRecords } from "./support/cluster.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
+import { startServer } from "./support/serverProcess.ts";
 
-// Every test gets its own redis-server and processes, and stops them after.
-let redis: PrivateRedis | undefined;
-let servers: RunningServer[] = [];
-let rooms: Room[] = [];
-afterEach(async () => {
-  await leaveAll(rooms);
-  rooms = [];
-  await stopAll(servers);
-  servers = [];
-  await redis?.stop();
-  redis = undefined;
-});
+// Every test gets its own redis-server and processes, stopped (and its rooms left) when it ends.
 
 const tickOf = (room: Room) => (room.state as { tick: number }).tick;
 
@@ -39,8 +28,9 @@ async function listingsIn(redisUrl: string): Promise<{ roomId: string; processId
 // deadlines of its own: together, well inside this.
 describe("many processes on Redis", { timeout: 60_000 }, () => {
   it("places rooms on every process and routes 60 clients joining through one endpoint", async () => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(3, redis.url, { ARENA_MAX_CLIENTS: "4" });
+    const redis = await startPrivateRedis();
+    const servers = await startCluster(3, redis.url, { ARENA_MAX_CLIENTS: "4" });
+    const rooms: Room[] = [];
     for (let i = 0; i < 60; i++) rooms.push((await joinThrough(servers[0]!, { name: `p${i}` })).room);
 
     const health = await Promise.all(servers.map(healthOf));
@@ -60,8 +50,8 @@ describe("many processes on Redis", { timeout: 60_000 }, () => {
     ["every endpoint", 4],
     ["one endpoint", 1],
   ])("spreads a burst of 40 new rooms through %s over 4 processes, 10 +/- 2 each", async (_how, endpoints) => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(4, redis.url);
+    const redis = await startPrivateRedis();
+    const servers = await startCluster(4, redis.url);
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => reserveSeat(servers[i % endpoints]!, "create", { name: `b${i}` })));
     expect(results.every((r) => r.status === 200)).toBe(true);
     const perProcess = new Map<string, number>();
@@ -72,9 +62,10 @@ describe("many processes on Redis", { timeout: 60_000 }, () => {
   });
 
   it("delivers a direct message across processes, an announcement to every process, and 'not online' for the absent", async () => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(3, redis.url, { ADMIN_TOKEN: "test-admin-token-0123456789" });
+    const redis = await startPrivateRedis();
+    const servers = await startCluster(3, redis.url, { ADMIN_TOKEN: "test-admin-token-0123456789" });
     // Each player joins its own room on a chosen process (joinById keeps it there).
+    const rooms: Room[] = [];
     const onA = (await joinThrough(servers[0]!, { mode: "a" })).room;
     let onC: Room | undefined;
     for (let i = 0; i < 6 && onC === undefined; i++) {
@@ -114,9 +105,9 @@ describe("many processes on Redis", { timeout: 60_000 }, () => {
   });
 
   it("forgets a SIGKILLed process within STALE_PROCESS_S and keeps placing joins on the survivors", async () => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(3, redis.url, { ARENA_MAX_CLIENTS: "4", STALE_PROCESS_S: "6" });
-    for (let i = 0; i < 24; i++) rooms.push((await joinThrough(servers[i % 3]!, { name: `k${i}` })).room);
+    const redis = await startPrivateRedis();
+    const servers = await startCluster(3, redis.url, { ARENA_MAX_CLIENTS: "4", STALE_PROCESS_S: "6" });
+    for (let i = 0; i < 24; i++) await joinThrough(servers[i % 3]!, { name: `k${i}` });
     const victim = servers[2]!;
     const victimId = (await healthOf(victim)).processId;
     expect((await listingsIn(redis.url)).some((l) => l.processId === victimId)).toBe(true);
@@ -124,27 +115,25 @@ describe("many processes on Redis", { timeout: 60_000 }, () => {
     const killedAt = Date.now();
     victim.child.kill("SIGKILL");
     await vi.waitFor(async () => {
-      expect((await listingsIn(redis!.url)).some((l) => l.processId === victimId)).toBe(false);
+      expect((await listingsIn(redis.url)).some((l) => l.processId === victimId)).toBe(false);
     }, { timeout: 6_000, interval: 200 });
     expect(Date.now() - killedAt).toBeLessThanOrEqual(6_000);
 
     for (let i = 0; i < 30; i++) {
-      const { room, reservation } = await joinThrough(servers[i % 2]!, { name: `after${i}` });
-      rooms.push(room);
+      const { reservation } = await joinThrough(servers[i % 2]!, { name: `after${i}` });
       expect(reservation.processId).not.toBe(victimId);
     }
   });
 
   it("drains on SIGTERM: no new rooms land there, its clients get 4001 at the timeout, it exits 0", async () => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(2, redis.url, { DRAIN_TIMEOUT_S: "3" });
+    const redis = await startPrivateRedis();
+    const servers = await startCluster(2, redis.url, { DRAIN_TIMEOUT_S: "3" });
     const draining = servers[1]!;
     const drainingId = (await healthOf(draining)).processId;
     // A client on the process that will drain.
     let onDraining: Room | undefined;
     for (let i = 0; i < 8 && onDraining === undefined; i++) {
       const joined = await joinThrough(servers[0]!, { mode: `d${i}` });
-      rooms.push(joined.room);
       if (joined.reservation.processId === drainingId) onDraining = joined.room;
     }
     expect(onDraining).toBeDefined();
@@ -163,17 +152,16 @@ describe("many processes on Redis", { timeout: 60_000 }, () => {
   });
 
   it("a drained process with no rooms left exits at once", async () => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(1, redis.url, { DRAIN_TIMEOUT_S: "60" });
+    const redis = await startPrivateRedis();
+    const servers = await startCluster(1, redis.url, { DRAIN_TIMEOUT_S: "60" });
     // By itself, long before its drain timeout: a process still draining is SIGKILLed at the deadline.
     expect(await servers[0]!.stop(10_000)).toEqual({ code: 0, signal: null });
   });
 
   it("keeps rooms ticking while Redis is down, refuses matchmaking with 503, and recovers within 5 s", async () => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(2, redis.url);
+    const redis = await startPrivateRedis();
+    const servers = await startCluster(2, redis.url);
     const { room } = await joinThrough(servers[0]!, { name: "survivor" });
-    rooms.push(room);
 
     await firstStateOf([room]);
     await redis.stop();
@@ -195,13 +183,12 @@ describe("many processes on Redis", { timeout: 60_000 }, () => {
   });
 
   it("a process added to a running cluster starts receiving new rooms", async () => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(2, redis.url);
+    const redis = await startPrivateRedis();
+    const servers = await startCluster(2, redis.url);
     // Six rooms with a player each: a room nobody joins is disposed once its seat reservation expires
     // (SEAT_RESERVATION_S), which a loaded machine can spend starting the newcomer.
-    for (let i = 0; i < 6; i++) rooms.push((await joinThrough(servers[0]!, { mode: `before${i}` })).room);
+    for (let i = 0; i < 6; i++) await joinThrough(servers[0]!, { mode: `before${i}` });
     const newcomer = await startServer({ REDIS_URL: redis.url });
-    servers.push(newcomer);
     await waitForProcessRecords(redis.url, 3);
     const newcomerId = (await healthOf(newcomer)).processId;
     const placed = [];

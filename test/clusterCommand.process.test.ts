@@ -1,32 +1,17 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { createServer, type Server } from "node:net";
+import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { consecutiveFreePorts, freePort } from "../loadtest/ports.ts";
 import { USAGE_LINE } from "../src/cluster/supervisorArgs.ts";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
-import { freePort, runScriptToExit, type ExitResult } from "./support/serverProcess.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
+import { startScript, type ExitResult } from "./support/scriptProcess.ts";
+import { stopWhenDone } from "./support/teardown.ts";
 
 const SUPERVISOR = fileURLToPath(new URL("../src/cluster/supervisor.ts", import.meta.url));
-
-async function isFree(port: number): Promise<boolean> {
-  const probe = createServer();
-  return new Promise((resolve) => {
-    probe.once("error", () => resolve(false));
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
-  });
-}
-
-/** Two consecutive free ports, for a 2-worker cluster. */
-async function freePortPair(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    if ((await isFree(base)) && (await isFree(base + 1))) return base;
-  }
-  throw new Error("no two consecutive free ports");
-}
 
 async function healthz(port: number): Promise<{ processId: string } | undefined> {
   try {
@@ -36,31 +21,20 @@ async function healthz(port: number): Promise<{ processId: string } | undefined>
   }
 }
 
-type SupervisorRun = ExitResult;
-
-/** Runs `npm run cluster` until it exits by itself; SIGKILL at the deadline (the run then fails its exit-code check). */
-function runSupervisor(args: string[], env: Record<string, string>, deadlineMs: number): Promise<SupervisorRun> {
-  return runScriptToExit(SUPERVISOR, args, env, deadlineMs, "close");
+/** Runs `npm run cluster` until it exits by itself (and its workers' relayed output has ended); SIGKILL at the deadline. */
+function runSupervisor(args: string[], env: Record<string, string>, deadlineMs: number): Promise<ExitResult> {
+  return startScript(SUPERVISOR, args, { env, deadlineMs, until: "close" }).exited;
 }
 
 /** Every log line of a run, parsed: the supervisor's own and its workers' (relayed). */
-function logLines(run: SupervisorRun): Record<string, unknown>[] {
+function logLines(run: ExitResult): Record<string, unknown>[] {
   return run.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-let redis: PrivateRedis | undefined;
-let squatter: Server | undefined;
-afterEach(async () => {
-  await redis?.stop();
-  redis = undefined;
-  squatter?.close();
-  squatter = undefined;
-});
-
 describe("npm run cluster", () => {
   it("starts N workers on consecutive ports, restarts one that dies, and drains all on SIGTERM", async () => {
-    redis = await startPrivateRedis();
-    const base = await freePortPair();
+    const redis = await startPrivateRedis();
+    const base = await consecutiveFreePorts(2);
     const supervisor = spawn(process.execPath, [SUPERVISOR, "--workers", "2"], {
       env: { ...process.env, REDIS_URL: redis.url, PORT: String(base), HOST: "127.0.0.1", LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "inherit"],
@@ -119,11 +93,12 @@ describe("npm run cluster", () => {
   });
 
   it("stops at once, naming the port and EADDRINUSE, when a worker cannot bind its port", async () => {
-    redis = await startPrivateRedis();
+    const redis = await startPrivateRedis();
     const port = await freePort();
-    squatter = createServer();
+    const squatter = createServer();
     squatter.listen(port, "127.0.0.1");
     await once(squatter, "listening");
+    stopWhenDone(() => squatter.close());
     const run = await runSupervisor(["--workers", "1"], {
       REDIS_URL: redis.url, PORT: String(port), HOST: "127.0.0.1", ADMIN_PORT: "0", LOG_LEVEL: "info",
     }, 20_000);
@@ -148,19 +123,13 @@ describe("npm run cluster", () => {
   });
 
   it("refuses an unknown option with exit code 2, the error and the usage line", async () => {
-    const child = spawn(process.execPath, [SUPERVISOR, "--frobnicate"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr!.on("data", (d) => (stderr += d));
-    const [code] = await once(child, "exit");
+    const { code, stderr } = await runSupervisor(["--frobnicate"], {}, 10_000);
     expect(code).toBe(2);
     expect(stderr.trim().split("\n")).toEqual(["cluster: Unknown option '--frobnicate'", USAGE_LINE]);
   });
 
   it("refuses a bad --workers with exit code 2 and one line", async () => {
-    const child = spawn(process.execPath, [SUPERVISOR, "--workers", "zero"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr!.on("data", (d) => (stderr += d));
-    const [code] = await once(child, "exit");
+    const { code, stderr } = await runSupervisor(["--workers", "zero"], {}, 10_000);
     expect(code).toBe(2);
     expect(stderr.trim().split("\n")).toEqual(["cluster: --workers=zero is invalid: expected an integer from 1 to 64"]);
   });

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SeatReservation } from "./support/cluster.ts";
 import { findTool, requireTool } from "./support/requireTool.ts";
-import { freePort } from "./support/serverProcess.ts";
+import { freePort } from "../loadtest/ports.ts";
 
 // The repository's Dockerfile and compose.yaml, built and run here with Debian's podman and
 // docker-compose. No container registry is reachable, so the images they start FROM are local
@@ -17,7 +17,7 @@ import { freePort } from "./support/serverProcess.ts";
 // node:24-bookworm-slim), and the same root plus Debian's redis-server / nginx packages. The
 // Dockerfile itself is built unchanged: its `npm ci --omit=dev` stage fetches from the npm registry,
 // as it would anywhere. Everything lives in podman storage and config under one temp dir, removed
-// at the end, failed or not (PLATFORM-NOTES, "Containers without a registry").
+// at the end, failed or not (docs/deploy.md says what this proves and what it cannot).
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 /** Short, so that the stop below waits for a whole drain; compose's default is 30. */

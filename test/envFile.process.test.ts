@@ -1,29 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "./support/serverProcess.ts";
+import { describe, expect, it } from "vitest";
+import { freePort } from "../loadtest/ports.ts";
+import { tempDir } from "./support/tempDir.ts";
+import { stopWhenDone } from "./support/teardown.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ENV_FLAG = "--env-file-if-exists=.env";
 const START_DEADLINE_MS = 15_000;
-
-let dir: string | undefined;
-let child: ChildProcess | undefined;
-afterEach(async () => {
-  if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, "exit");
-    child.kill("SIGKILL");
-    await exited;
-  }
-  child = undefined;
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
-});
 
 /**
  * The node arguments of an npm script, with its `.env` pointed at `envFile`: the script itself
@@ -37,10 +25,15 @@ async function scriptArgs(script: string, envFile: string): Promise<string[]> {
   return words.slice(1).map((w) => (w === ENV_FLAG ? `--env-file-if-exists=${envFile}` : w.endsWith(".ts") ? join(ROOT, w) : w));
 }
 
-/** Starts the command with exactly `env` and resolves with its "listening" log line. */
+/** Starts the command with exactly `env` and resolves with its "listening" log line; it is killed when the test ends. */
 async function listeningLine(args: string[], env: Record<string, string>): Promise<Record<string, unknown>> {
-  child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
-  const running = child;
+  const running = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
+  stopWhenDone(async () => {
+    if (running.exitCode !== null || running.signalCode !== null) return;
+    const exited = once(running, "exit");
+    running.kill("SIGKILL");
+    await exited;
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("no listening line")), START_DEADLINE_MS);
     running.once("exit", (code) => reject(new Error(`exited with ${code}`)));
@@ -55,7 +48,7 @@ async function listeningLine(args: string[], env: Record<string, string>): Promi
 
 describe("npm start reads .env", () => {
   it("takes its settings from the file, and a variable set in the environment wins over the file", async () => {
-    dir = await mkdtemp(join(tmpdir(), "env-file-"));
+    const dir = await tempDir("env-file-");
     const envFile = join(dir, ".env");
     const [port, adminPort] = [await freePort(), await freePort()];
     await writeFile(envFile, `# a comment\nPORT=${port}\nADMIN_PORT=${adminPort}\nHOST=127.0.0.1\nTICK_HZ=20\nPATCH_HZ=10\n`);
@@ -67,7 +60,7 @@ describe("npm start reads .env", () => {
   });
 
   it("starts without the file", async () => {
-    dir = await mkdtemp(join(tmpdir(), "env-file-"));
+    const dir = await tempDir("env-file-");
     const port = await freePort();
     const args = await scriptArgs("start", join(dir, "missing.env"));
     const listening = await listeningLine(args, serverEnv({ PORT: String(port), ADMIN_PORT: "0", HOST: "127.0.0.1" }, []));

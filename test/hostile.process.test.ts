@@ -1,34 +1,17 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { pack } from "msgpackr";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { nextInt } from "../src/sim/rng.ts";
-import { connectRaw, type RawClient } from "./support/rawClient.ts";
+import { connectRaw } from "./support/rawClient.ts";
 import { fileURLToPath } from "node:url";
-import { healthOf, joinThrough, startCluster, stopAll } from "./support/cluster.ts";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
+import { healthOf, joinThrough, leaveWhenDone, startCluster } from "./support/cluster.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
 import { startServer, type RunningServer } from "./support/serverProcess.ts";
 
 const ROOM_DATA = 13;
 const ROOM_INPUT_RELIABLE = 19;
 const INVALID_MESSAGE = 4002;
 const MESSAGE_TOO_BIG = 1009;
-
-let server: RunningServer | undefined;
-let cluster: RunningServer[] = [];
-let redis: PrivateRedis | undefined;
-const raws: RawClient[] = [];
-let rooms: Room[] = [];
-afterEach(async () => {
-  for (const raw of raws.splice(0)) raw.ws.terminate();
-  await Promise.all(rooms.map((r) => r.leave().catch(() => undefined)));
-  rooms = [];
-  await server?.stop();
-  server = undefined;
-  await stopAll(cluster);
-  cluster = [];
-  await redis?.stop();
-  redis = undefined;
-});
 
 /** The admin API as an operator on the server's machine reaches it: from loopback, without a token. */
 function adminApi(server: RunningServer, path: string, init?: RequestInit): Promise<Response> {
@@ -70,9 +53,8 @@ function garbage(rng: { rngState: number }, mayBeOversized = true): { frame: Buf
 
 describe("hostile clients", () => {
   it("fuzz: each garbage-sending connection is closed with its documented code; a good client keeps playing", { timeout: 90_000 }, async () => {
-    server = await startServer({ LOG_LEVEL: "error" });
-    const good = await new Client(server.wsUrl).joinOrCreate("arena", { mode: "fuzz", name: "good" });
-    rooms.push(good);
+    const server = await startServer({ LOG_LEVEL: "error" });
+    const good = leaveWhenDone(await new Client(server.wsUrl).joinOrCreate("arena", { mode: "fuzz", name: "good" }));
     let patches = 0;
     good.onStateChange(() => patches++);
 
@@ -84,7 +66,6 @@ describe("hostile clients", () => {
     let framesSent = 0;
     for (let i = 0; i < connections && Date.now() < deadline; i++) {
       const raw = await connectRaw(server, { mode: "fuzz" });
-      raws.push(raw);
       const first = garbage(rng);
       raw.ws.send(first.frame);
       framesSent++;
@@ -104,11 +85,9 @@ describe("hostile clients", () => {
 
   it("slow reader: closed once its send buffer passes the limit, the buffer bounded, a good reader in its room unaffected", { timeout: 60_000 }, async () => {
     const limit = 65_536;
-    server = await startServer({ LOG_LEVEL: "warn", MAX_CLIENT_BUFFER_BYTES: String(limit) });
+    const server = await startServer({ LOG_LEVEL: "warn", MAX_CLIENT_BUFFER_BYTES: String(limit) });
     const slow = await connectRaw(server, { mode: "slow" });
-    raws.push(slow);
-    const good = await new Client(server.wsUrl).joinById(slow.reservation.roomId, { name: "reader" });
-    rooms.push(good);
+    const good = leaveWhenDone(await new Client(server.wsUrl).joinById(slow.reservation.roomId, { name: "reader" }));
     // The good reader gets the announcements and the patches in the order the server sent them, and
     // the server checks every client's send buffer just before each patch: a patch after the last
     // announcement of a round proves a check ran after that round's bytes went to the slow reader.
@@ -130,13 +109,13 @@ describe("hostile clients", () => {
     // The largest announcement an operator may send: 500 characters, 3 bytes each in UTF-8.
     const text = "€".repeat(500);
     const perRound = 32; // about 49 KB a round
-    const isClosedOnServer = () => server!.logs.some((l) => l.event === "slow_client_closed" && l.sessionId === slow.reservation.sessionId);
+    const isClosedOnServer = () => server.logs.some((l) => l.event === "slow_client_closed" && l.sessionId === slow.reservation.sessionId);
     // Startup (15 s at most), this, one more round and the checks below stay inside the test's 60 s.
     const deadline = Date.now() + 30_000;
     let announcements = 0;
     try {
       while (!isClosedOnServer() && Date.now() < deadline) {
-        const answers = await Promise.all(Array.from({ length: perRound }, () => announce(server!, text)));
+        const answers = await Promise.all(Array.from({ length: perRound }, () => announce(server, text)));
         expect(answers.map((a) => a.status)).toEqual(Array(perRound).fill(200));
         announcements += perRound;
         // One round between two checks at most, so the buffer can overshoot the limit by one round only.
@@ -159,17 +138,15 @@ describe("hostile clients", () => {
     expect(good.connection.isOpen).toBe(true);
     // The room lets the slow reader go once its socket has closed on the server's side too.
     await vi.waitFor(async () => {
-      const detail = await (await adminApi(server!, `/rooms/${slow.reservation.roomId}`)).json();
+      const detail = await (await adminApi(server, `/rooms/${slow.reservation.roomId}`)).json();
       expect(detail.clients.map((c: { name: string }) => c.name)).toEqual(["reader"]);
     }, { timeout: 5_000, interval: 100 });
   });
 
   it("flood: a client over MAX_MESSAGES_PER_SECOND is closed, another is untouched", async () => {
-    server = await startServer({ LOG_LEVEL: "error", MAX_MESSAGES_PER_SECOND: "60" });
-    const bystander = await new Client(server.wsUrl).joinOrCreate("arena", { mode: "flood", name: "calm" });
-    rooms.push(bystander);
+    const server = await startServer({ LOG_LEVEL: "error", MAX_MESSAGES_PER_SECOND: "60" });
+    const bystander = leaveWhenDone(await new Client(server.wsUrl).joinOrCreate("arena", { mode: "flood", name: "calm" }));
     const flooder = await connectRaw(server, { mode: "flood" });
-    raws.push(flooder);
     const ping = Buffer.from([18]);
     for (let i = 0; i < 200 && flooder.ws.readyState === flooder.ws.OPEN; i++) flooder.ws.send(ping);
     expect(await flooder.closed).toBe(INVALID_MESSAGE);
@@ -182,10 +159,9 @@ describe("hostile clients", () => {
 describe("containment and limits", () => {
   it("an unhandled rejection is logged and the process goes on serving", async () => {
     const preload = fileURLToPath(new URL("./support/unhandledRejection.ts", import.meta.url));
-    server = await startServer({}, ["--import", preload]);
-    const room = await new Client(server.wsUrl).joinOrCreate("arena", { name: "still-here" });
-    rooms.push(room);
-    await vi.waitFor(() => expect(server!.logs.some((l) => l.event === "unhandled_rejection")).toBe(true), { timeout: 5_000 });
+    const server = await startServer({}, ["--import", preload]);
+    const room = leaveWhenDone(await new Client(server.wsUrl).joinOrCreate("arena", { name: "still-here" }));
+    await vi.waitFor(() => expect(server.logs.some((l) => l.event === "unhandled_rejection")).toBe(true), { timeout: 5_000 });
     await vi.waitFor(() => expect(typeof (room.state as { tick?: number }).tick).toBe("number"), { timeout: 3_000 });
     const tick = (room.state as { tick: number }).tick;
     await vi.waitFor(() => expect((room.state as { tick: number }).tick).toBeGreaterThan(tick + 10), { timeout: 3_000 });
@@ -193,7 +169,7 @@ describe("containment and limits", () => {
   });
 
   it("HTTP errors answer JSON without a stack trace", async () => {
-    server = await startServer();
+    const server = await startServer();
     const response = await fetch(`${server.httpUrl}/admin/api/announce`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
     expect(response.status).toBe(400);
     const body = await response.text();
@@ -202,8 +178,9 @@ describe("containment and limits", () => {
   });
 
   it("with MAX_CLIENTS_PER_PROCESS reached everywhere, a further join gets 'server full'", async () => {
-    redis = await startPrivateRedis();
-    cluster = await startCluster(2, redis.url, { MAX_CLIENTS_PER_PROCESS: "3", ARENA_MAX_CLIENTS: "2" });
+    const redis = await startPrivateRedis();
+    const cluster = await startCluster(2, redis.url, { MAX_CLIENTS_PER_PROCESS: "3", ARENA_MAX_CLIENTS: "2" });
+    const rooms: Room[] = [];
     for (let i = 0; i < 6; i++) rooms.push((await joinThrough(cluster[i % 2]!, { name: `f${i}` })).room);
     const health = await Promise.all(cluster.map(healthOf));
     expect(health.map((h) => h.clients)).toEqual([3, 3]);

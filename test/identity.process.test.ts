@@ -1,44 +1,31 @@
 import type { Room } from "@colyseus/sdk";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { signJoinToken } from "../rooms/joinToken.ts";
 import { CLOSE_CODES } from "../src/closeCodes.ts";
-import { healthOf, joinThrough, leaveAll, startCluster, stopAll } from "./support/cluster.ts";
+import { healthOf, joinThrough, startCluster } from "./support/cluster.ts";
 import { connectRaw } from "./support/rawClient.ts";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
 import { startServer, type RunningServer } from "./support/serverProcess.ts";
+import { shared } from "./support/teardown.ts";
 
 // Identities signed with JOIN_SECRET hold across a cluster: one session per player id,
 // direct messages delivered only to a connected client, names that cannot be changed.
 const SECRET = "identity-test-secret-0123456789-abcdefgh";
-let redis: PrivateRedis | undefined;
-let servers: RunningServer[] = [];
-const rooms: Room[] = [];
-
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  servers = await startCluster(2, redis.url, { JOIN_SECRET: SECRET });
-});
-afterAll(async () => {
-  await leaveAll(rooms);
-  await stopAll(servers);
-  await redis?.stop();
-});
+const servers = shared(async () => startCluster(2, (await startPrivateRedis()).url, { JOIN_SECRET: SECRET }));
 
 type WirePlayer = { name: string; playerId: string };
 const playersOf = (room: Room) => [...(room.state as { players: Map<string, WirePlayer> }).players.values()];
 const tokenFor = (playerId: string, name: string) => signJoinToken(SECRET, { playerId, name }, 60);
 
-/** Joins through `server` as the signed player, into `mode`'s room (wherever matchmaking puts it). */
+/** Joins through `server` as the signed player, into `mode`'s room (wherever matchmaking puts it); left when the test ends. */
 async function joinAs(server: RunningServer, playerId: string, name: string, mode: string) {
-  const joined = await joinThrough(server, { mode, token: await tokenFor(playerId, name) });
-  rooms.push(joined.room);
-  return joined;
+  return joinThrough(server, { mode, token: await tokenFor(playerId, name) });
 }
 
 /** The cluster's server that runs process `processId`. */
 async function serverRunning(processId: string): Promise<RunningServer> {
-  const processIds = await Promise.all(servers.map(async (s) => (await healthOf(s)).processId));
-  return servers[processIds.indexOf(processId)]!;
+  const processIds = await Promise.all(servers().map(async (s) => (await healthOf(s)).processId));
+  return servers()[processIds.indexOf(processId)]!;
 }
 
 /** Waits for a log line with these fields (rooms are not all in view in the state: interest management). */
@@ -54,7 +41,7 @@ function within<T>(promise: Promise<T>, what: string, ms = 3_000): Promise<T> {
 /** A mode whose room runs on another process than `processId` (kept open by a filler player). */
 async function modeAwayFrom(processId: string, prefix: string): Promise<string> {
   for (let i = 0; i < 8; i++) {
-    const filler = await joinAs(servers[0]!, `${prefix}-filler${i}`, `Filler${i}`, `${prefix}${i}`);
+    const filler = await joinAs(servers()[0]!, `${prefix}-filler${i}`, `Filler${i}`, `${prefix}${i}`);
     if (filler.reservation.processId !== processId) return `${prefix}${i}`;
   }
   throw new Error("every room landed on one process");
@@ -65,12 +52,12 @@ const nextDm = (room: Room) => within(new Promise<{ from: string; fromName: stri
 
 describe("signed identities across a cluster (JOIN_SECRET and Redis)", () => {
   it("a second session with the same token on another process closes the first with 4104; the second keeps it and gets the DMs", async () => {
-    const first = await joinAs(servers[0]!, "ada", "Ada", "r1");
-    const sender = (await joinAs(servers[0]!, "bob", "Bob", "r1")).room;
+    const first = await joinAs(servers()[0]!, "ada", "Ada", "r1");
+    const sender = (await joinAs(servers()[0]!, "bob", "Bob", "r1")).room;
     const otherMode = await modeAwayFrom(first.reservation.processId, "r1-other");
     const firstClosed = closeCodeOf(first.room);
 
-    const second = await joinAs(servers[0]!, "ada", "Ada", otherMode);
+    const second = await joinAs(servers()[0]!, "ada", "Ada", otherMode);
     expect(second.reservation.processId).not.toBe(first.reservation.processId);
     expect(await firstClosed).toBe(CLOSE_CODES.SESSION_REPLACED);
     // No seat held for it: it leaves its room at once, not after RECONNECT_GRACE_S (10 s).
@@ -84,14 +71,14 @@ describe("signed identities across a cluster (JOIN_SECRET and Redis)", () => {
   });
 
   it("in one room too: the older session is closed and, once it has left, DMs reach the newer one", async () => {
-    const { room: first, reservation } = await joinAs(servers[1]!, "grace", "Grace", "r2");
+    const { room: first, reservation } = await joinAs(servers()[1]!, "grace", "Grace", "r2");
     const firstClosed = closeCodeOf(first);
-    const second = (await joinAs(servers[1]!, "grace", "Grace", "r2")).room;
+    const second = (await joinAs(servers()[1]!, "grace", "Grace", "r2")).room;
     expect(second.roomId).toBe(first.roomId);
     expect(await firstClosed).toBe(CLOSE_CODES.SESSION_REPLACED);
     await logged(await serverRunning(reservation.processId), { event: "player_left", sessionId: first.sessionId });
 
-    const sender = (await joinAs(servers[0]!, "linus", "Linus", "r2-sender")).room;
+    const sender = (await joinAs(servers()[0]!, "linus", "Linus", "r2-sender")).room;
     for (const text of ["one", "two"]) {
       const received = nextDm(second);
       await expect(sender.request("dm", { to: "grace", text })).resolves.toEqual({ delivered: true });
@@ -100,11 +87,11 @@ describe("signed identities across a cluster (JOIN_SECRET and Redis)", () => {
   });
 
   it("two sessions of one player joining at once on two processes: exactly one survives, and it gets the DMs", async () => {
-    const here = await joinAs(servers[0]!, "judge", "Judge", "r5");
+    const here = await joinAs(servers()[0]!, "judge", "Judge", "r5");
     const there = await modeAwayFrom(here.reservation.processId, "r5-other");
     for (let round = 0; round < 5; round++) {
       const playerId = `twin${round}`;
-      const pair = await Promise.all([joinAs(servers[0]!, playerId, "Twin", "r5"), joinAs(servers[1]!, playerId, "Twin", there)]);
+      const pair = await Promise.all([joinAs(servers()[0]!, playerId, "Twin", "r5"), joinAs(servers()[1]!, playerId, "Twin", there)]);
       const firstClose = Promise.race(pair.map(({ room }) => new Promise<number>((resolve) => room.onLeave((code) => resolve(code)))));
       const replacedCode = await within(firstClose, "replacement");
       expect(replacedCode).toBe(CLOSE_CODES.SESSION_REPLACED);
@@ -120,7 +107,7 @@ describe("signed identities across a cluster (JOIN_SECRET and Redis)", () => {
   });
 
   it("a DM to a player who dropped (seat held for a reconnection) is not delivered: 'not online'", async () => {
-    const { room: sender, reservation } = await joinAs(servers[0]!, "carol", "Carol", "r3");
+    const { room: sender, reservation } = await joinAs(servers()[0]!, "carol", "Carol", "r3");
     // A raw client connects to the server it matchmakes through: use the one that owns the room.
     const owner = await serverRunning(reservation.processId);
     const dropped = await connectRaw(owner, { mode: "r3", token: await tokenFor("dave", "Dave") });
@@ -132,13 +119,13 @@ describe("signed identities across a cluster (JOIN_SECRET and Redis)", () => {
     await expect(sender.request("dm", { to: "dave", text: "are you there?" })).rejects.toMatchObject({ name: "rejected", reason: "not online" });
 
     // A new session of that player gives the held seat up at once, not when the grace runs out.
-    await joinAs(servers[0]!, "dave", "Dave", "r3-back");
+    await joinAs(servers()[0]!, "dave", "Dave", "r3-back");
     await logged(owner, { event: "player_left", sessionId: dropped.reservation.sessionId });
   });
 
   it("with a token, rename is refused with a reply; the state and DMs keep the signed name", async () => {
-    const mallory = (await joinAs(servers[0]!, "mallory", "Mallory", "r4")).room;
-    const victim = (await joinAs(servers[1]!, "erin", "Erin", "r4-victim")).room;
+    const mallory = (await joinAs(servers()[0]!, "mallory", "Mallory", "r4")).room;
+    const victim = (await joinAs(servers()[1]!, "erin", "Erin", "r4-victim")).room;
     const refused = within(new Promise((resolve) => mallory.onMessage("renameRefused", resolve)), "renameRefused");
     mallory.send("rename", { name: "Erin" });
     expect(await refused).toEqual({ reason: "the name comes from the join token" });
@@ -155,15 +142,8 @@ describe("signed identities across a cluster (JOIN_SECRET and Redis)", () => {
 });
 
 describe("one process, no Redis (embedded presence)", () => {
-  let embedded: RunningServer | undefined;
-  afterAll(async () => {
-    // Before its server goes (this hook runs before the file's): a room whose server is gone may never settle a leave.
-    await leaveAll(rooms);
-    await embedded?.stop();
-  });
-
   it("a second session with the same token in another room closes the first with 4104", async () => {
-    embedded = await startServer({ JOIN_SECRET: SECRET });
+    const embedded = await startServer({ JOIN_SECRET: SECRET });
     const first = await joinAs(embedded, "solo", "Solo", "e1");
     const firstClosed = closeCodeOf(first.room);
     const second = await joinAs(embedded, "solo", "Solo", "e2");

@@ -1,12 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { LoadReport } from "../loadtest/report.ts";
-import { freePort, startServer, type RunningServer } from "./support/serverProcess.ts";
+import { describe, expect, it, vi } from "vitest";
+import { freePort } from "../loadtest/ports.ts";
+import type { LoadReport } from "../loadtest/loadtestReport.ts";
+import { startScript, type ScriptRun } from "./support/scriptProcess.ts";
+import { startServer } from "./support/serverProcess.ts";
+import { tempDir } from "./support/tempDir.ts";
+import { shared } from "./support/teardown.ts";
 
 const CLI = fileURLToPath(new URL("../loadtest/loadtest.ts", import.meta.url));
 const REQUIRED_KEYS = [
@@ -14,44 +15,16 @@ const REQUIRED_KEYS = [
   "bytesUpPerBotPerS", "disconnects", "errors", "generatorCpuPct", "slo",
 ];
 
-let server: RunningServer;
-let dir: string;
-const children = new Set<ChildProcess>();
-
-beforeAll(async () => {
-  // "info": startServer waits for the "listening" line.
-  server = await startServer({ LOG_LEVEL: "info" });
-  dir = await mkdtemp(join(tmpdir(), "loadtest-"));
-});
-afterAll(async () => {
-  for (const child of children) child.kill("SIGKILL");
-  await server?.stop();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
-
-interface CliRun {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; elapsedMs: number }>;
-}
+const server = shared(() => startServer({ LOG_LEVEL: "info" }));
 
 /** Starts the CLI as its own process, as a user would, with `env` on top of this one's; the deadline kills a run that hangs. */
-function startCli(args: string[], deadlineMs: number, env: Record<string, string> = {}): CliRun {
-  const started = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => (stdout += d));
-  child.stderr!.on("data", (d) => (stderr += d));
-  const killer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
-  const exited = (once(child, "exit") as Promise<[number | null]>).then(([code]) => {
-    clearTimeout(killer);
-    children.delete(child);
-    return { code, elapsedMs: performance.now() - started };
-  });
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+function startCli(args: string[], deadlineMs: number, env: Record<string, string> = {}): ScriptRun {
+  return startScript(CLI, args, { env, deadlineMs });
+}
+
+/** Where a test's report goes: a file in a directory of its own, removed when the test ends. */
+async function reportPath(name: string): Promise<string> {
+  return join(await tempDir("loadtest-"), name);
 }
 
 async function readReport(path: string): Promise<LoadReport> {
@@ -60,9 +33,9 @@ async function readReport(path: string): Promise<LoadReport> {
 
 describe("npm run loadtest against a real server", () => {
   it("runs 50 bots for 5 s: all join, RTT and bytes are plausible, every report key is there, and the bots leave", async () => {
-    const jsonPath = join(dir, "run.json");
+    const jsonPath = await reportPath("run.json");
     const run = startCli([
-      "--url", server.wsUrl, "--mode", "lt-run", "--bots", "50", "--ramp", "100", "--duration", "5",
+      "--url", server().wsUrl, "--mode", "lt-run", "--bots", "50", "--ramp", "100", "--duration", "5",
       "--workers", "2", "--probe-bots", "10", "--json", jsonPath, "--slo", "errors==0,rtt_p99_ms<=1000",
     ], 45_000);
     const { code } = await run.exited;
@@ -96,15 +69,15 @@ describe("npm run loadtest against a real server", () => {
     expect(run.stdout()).toMatch(/bots joined \/ failed\s+50 \/ 0 of 50/);
 
     await vi.waitFor(async () => {
-      const health = await (await fetch(`${server.httpUrl}/healthz`)).json() as { clients: number };
+      const health = await (await fetch(`${server().httpUrl}/healthz`)).json() as { clients: number };
       expect(health.clients).toBe(0);
     }, { timeout: 15_000, interval: 200 });
   }, 60_000);
 
   it("exits 1 with the broken clause when the SLO cannot hold", async () => {
-    const jsonPath = join(dir, "impossible.json");
+    const jsonPath = await reportPath("impossible.json");
     const run = startCli([
-      "--url", server.wsUrl, "--mode", "lt-slo", "--bots", "4", "--ramp", "50", "--duration", "2",
+      "--url", server().wsUrl, "--mode", "lt-slo", "--bots", "4", "--ramp", "50", "--duration", "2",
       "--workers", "1", "--json", jsonPath, "--slo", "rtt_p99_ms<=0.001,errors==0",
     ], 30_000);
     const { code } = await run.exited;
@@ -133,9 +106,9 @@ describe("npm run loadtest against a real server", () => {
   });
 
   it("--find-capacity adds bots step by step and reports the highest count that held the SLO", async () => {
-    const jsonPath = join(dir, "capacity.json");
+    const jsonPath = await reportPath("capacity.json");
     const run = startCli([
-      "--url", server.wsUrl, "--mode", "lt-cap", "--find-capacity", "--bots", "6", "--step-bots", "3",
+      "--url", server().wsUrl, "--mode", "lt-cap", "--find-capacity", "--bots", "6", "--step-bots", "3",
       "--step-duration", "2", "--ramp", "50", "--workers", "1", "--json", jsonPath, "--slo", "errors==0,rtt_p99_ms<=1000",
     ], 40_000);
     const { code } = await run.exited;
@@ -156,9 +129,9 @@ describe("npm run loadtest against a real server", () => {
   }, 50_000);
 
   it("stops cleanly on SIGINT with a partial report", async () => {
-    const jsonPath = join(dir, "interrupted.json");
+    const jsonPath = await reportPath("interrupted.json");
     const run = startCli([
-      "--url", server.wsUrl, "--mode", "lt-int", "--bots", "6", "--ramp", "50", "--duration", "120",
+      "--url", server().wsUrl, "--mode", "lt-int", "--bots", "6", "--ramp", "50", "--duration", "120",
       "--workers", "1", "--json", jsonPath,
     ], 40_000);
     await vi.waitFor(() => expect(run.stderr()).toContain("[full load"), { timeout: 20_000, interval: 100 });
@@ -170,7 +143,7 @@ describe("npm run loadtest against a real server", () => {
     expect(report).toMatchObject({ interrupted: true, joined: 6, errors: 0 });
     expect(report.durationS).toBeLessThan(60);
     await vi.waitFor(async () => {
-      const health = await (await fetch(`${server.httpUrl}/healthz`)).json() as { clients: number };
+      const health = await (await fetch(`${server().httpUrl}/healthz`)).json() as { clients: number };
       expect(health.clients).toBe(0);
     }, { timeout: 15_000, interval: 200 });
   }, 50_000);
@@ -178,20 +151,14 @@ describe("npm run loadtest against a real server", () => {
 
 describe("npm run loadtest against a server that sets JOIN_SECRET, with the default rate limits", () => {
   const SECRET = "loadtest-join-secret-0123456789-abcdefghij";
-  let guarded: RunningServer;
-  beforeAll(async () => {
-    // No address exempt: this machine's joins count against MAX_JOINS_PER_ADDRESS_PER_MIN (120) like anyone's.
-    guarded = await startServer({ LOG_LEVEL: "info", JOIN_SECRET: SECRET, RATE_LIMIT_EXEMPT: "" });
-  });
-  afterAll(async () => {
-    await guarded?.stop();
-  });
+  // No address exempt: this machine's joins count against MAX_JOINS_PER_ADDRESS_PER_MIN (120) like anyone's.
+  const guarded = shared(() => startServer({ LOG_LEVEL: "info", JOIN_SECRET: SECRET, RATE_LIMIT_EXEMPT: "" }));
 
   it("with the secret, every bot joins with its own token", async () => {
-    const jsonPath = join(dir, "secret.json");
+    const jsonPath = await reportPath("secret.json");
     // The secret from the environment, as the usage advises (a flag shows in ps).
     const run = startCli([
-      "--url", guarded.wsUrl, "--bots", "6", "--ramp", "20", "--duration", "2", "--workers", "1", "--json", jsonPath,
+      "--url", guarded().wsUrl, "--bots", "6", "--ramp", "20", "--duration", "2", "--workers", "1", "--json", jsonPath,
     ], 40_000, { JOIN_SECRET: SECRET });
     const { code } = await run.exited;
     expect(code, run.stdout() + run.stderr()).toBe(0);
@@ -199,8 +166,8 @@ describe("npm run loadtest against a server that sets JOIN_SECRET, with the defa
   }, 50_000);
 
   it("without it, the run ends with the token refusals counted by reason and what to do about them", async () => {
-    const jsonPath = join(dir, "no-secret.json");
-    const run = startCli(["--url", guarded.wsUrl, "--bots", "4", "--ramp", "20", "--duration", "1", "--workers", "1", "--json", jsonPath], 40_000, { JOIN_SECRET: "" });
+    const jsonPath = await reportPath("no-secret.json");
+    const run = startCli(["--url", guarded().wsUrl, "--bots", "4", "--ramp", "20", "--duration", "1", "--workers", "1", "--json", jsonPath], 40_000, { JOIN_SECRET: "" });
     const { code } = await run.exited;
     expect(code).toBe(1);
     expect(await readReport(jsonPath)).toMatchObject({ joined: 0, failed: 4, joinFailures: { "525: a join token is required": 4 } });
@@ -210,17 +177,11 @@ describe("npm run loadtest against a server that sets JOIN_SECRET, with the defa
 });
 
 describe("npm run loadtest past a server's per-address join limit", () => {
-  let limited: RunningServer;
-  beforeAll(async () => {
-    limited = await startServer({ LOG_LEVEL: "info", RATE_LIMIT_EXEMPT: "", MAX_JOINS_PER_ADDRESS_PER_MIN: "3" });
-  });
-  afterAll(async () => {
-    await limited?.stop();
-  });
+  const limited = shared(() => startServer({ LOG_LEVEL: "info", RATE_LIMIT_EXEMPT: "", MAX_JOINS_PER_ADDRESS_PER_MIN: "3" }));
 
   it("counts the refused joins under 429 and says in one line how to stay under the limit", async () => {
-    const jsonPath = join(dir, "limited.json");
-    const run = startCli(["--url", limited.wsUrl, "--bots", "6", "--ramp", "20", "--duration", "1", "--workers", "1", "--json", jsonPath], 40_000);
+    const jsonPath = await reportPath("limited.json");
+    const run = startCli(["--url", limited().wsUrl, "--bots", "6", "--ramp", "20", "--duration", "1", "--workers", "1", "--json", jsonPath], 40_000);
     const { code } = await run.exited;
     expect(code).toBe(1);
     const report = await readReport(jsonPath);

@@ -1,10 +1,10 @@
-import { Client, type Room } from "@colyseus/sdk";
+import { Client } from "@colyseus/sdk";
 import { createRequire } from "node:module";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { signJoinToken } from "../rooms/joinToken.ts";
-import { leaveAll, reserveSeat } from "./support/cluster.ts";
+import { leaveWhenDone, reserveSeat } from "./support/cluster.ts";
 import { familiesOf, parsePrometheus, type PromSample } from "./support/prometheusText.ts";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
 import { startServer, type RunningServer } from "./support/serverProcess.ts";
 import { fetchFrom, OTHER_LOOPBACK } from "./support/sourceAddress.ts";
 
@@ -36,18 +36,6 @@ const EMBEDDED_FAMILIES = [
   "gameserver_tick_overruns_total",
 ];
 
-let server: RunningServer | undefined;
-let redis: PrivateRedis | undefined;
-let rooms: Room[] = [];
-afterEach(async () => {
-  await leaveAll(rooms);
-  rooms = [];
-  await server?.stop();
-  server = undefined;
-  await redis?.stop();
-  redis = undefined;
-});
-
 interface Scrape {
   text: string;
   samples: Map<string, PromSample[]>;
@@ -73,15 +61,15 @@ async function scrape(target: RunningServer): Promise<Scrape> {
 const arena = '{room_type="arena"}';
 const lobby = '{room_type="lobby"}';
 
-function matchmake(method: string, options: Record<string, unknown>, from?: string): Promise<Response> {
-  const url = `${server!.httpUrl}/matchmake/${method}/arena`;
+function matchmake(server: RunningServer, method: string, options: Record<string, unknown>, from?: string): Promise<Response> {
+  const url = `${server.httpUrl}/matchmake/${method}/arena`;
   const init = { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(options) };
   return from === undefined ? fetch(url, init) : fetchFrom(from, url, init);
 }
 
 describe("/metrics in each state", { timeout: 60_000 }, () => {
   it("embedded: the exact families, no Redis series, every room type at 0, build info and caps; matchmaking counted by outcome", async () => {
-    server = await startServer({
+    const server = await startServer({
       JOIN_SECRET: SECRET, MAX_ROOMS_PER_PROCESS: "1", MAX_CLIENTS_PER_PROCESS: "40", MAX_JOINS_PER_ADDRESS_PER_MIN: "1",
       // The one room below outlives the test's checks, and the stop does not wait for it.
       SEAT_RESERVATION_S: "60", DRAIN_TIMEOUT_S: "0",
@@ -114,7 +102,7 @@ describe("/metrics in each state", { timeout: 60_000 }, () => {
     const token = await signJoinToken(SECRET, { playerId: "p1", name: "One" }, 60);
     const answers: { method: string; status: number }[] = [];
     const send = async (method: string, options: Record<string, unknown>, from?: string) => {
-      answers.push({ method, status: (await matchmake(method, options, from)).status });
+      answers.push({ method, status: (await matchmake(server, method, options, from)).status });
     };
     await send("create", { mode: "first", token });
     await send("create", { mode: "second", token }); // past MAX_ROOMS_PER_PROCESS
@@ -139,43 +127,42 @@ describe("/metrics in each state", { timeout: 60_000 }, () => {
     expect(after.value("gameserver_matchmaking_duration_seconds_count", '{outcome="full"}')).toBe(1);
     // The reserved room counts (nobody connected to it yet); the lobby has none.
     await vi.waitFor(async () => {
-      const now = await scrape(server!);
+      const now = await scrape(server);
       expect([now.value("gameserver_rooms", arena), now.value("gameserver_clients", arena)]).toEqual([1, 0]);
       expect(now.value("gameserver_rooms", lobby)).toBe(0);
     }, { timeout: 5_000, interval: 200 });
   });
 
   it("with Redis: gameserver_redis_up 1, 0 while Redis is down (matchmaking counted unavailable), 1 again when it is back", async () => {
-    redis = await startPrivateRedis();
-    server = await startServer({ REDIS_URL: redis.url });
+    const redis = await startPrivateRedis();
+    const server = await startServer({ REDIS_URL: redis.url });
     const up = await scrape(server);
     expect(up.gameFamilies()).toEqual([...EMBEDDED_FAMILIES, "gameserver_redis_up"].sort());
     expect(up.value("gameserver_redis_up")).toBe(1);
 
     await redis.stop();
-    await vi.waitFor(async () => expect((await scrape(server!)).value("gameserver_redis_up")).toBe(0), { timeout: 5_000, interval: 200 });
+    await vi.waitFor(async () => expect((await scrape(server)).value("gameserver_redis_up")).toBe(0), { timeout: 5_000, interval: 200 });
     expect((await reserveSeat(server, "joinOrCreate", { mode: "down" })).status).toBe(503);
     const down = await scrape(server);
     expect(down.value("gameserver_matchmaking_requests_total", '{method="joinOrCreate",outcome="unavailable"}')).toBe(1);
     expect(down.value("gameserver_matchmaking_requests_total", '{method="joinOrCreate",outcome="ok"}')).toBe(0);
 
     await redis.start();
-    await vi.waitFor(async () => expect((await scrape(server!)).value("gameserver_redis_up")).toBe(1), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect((await scrape(server)).value("gameserver_redis_up")).toBe(1), { timeout: 10_000, interval: 200 });
   });
 
   it("draining: gameserver_draining 1 while a player holds its room open, which still counts", async () => {
-    server = await startServer({ DRAIN_TIMEOUT_S: "30" });
-    const room = await new Client(server.wsUrl).joinOrCreate("arena", { name: "stays" });
-    rooms.push(room);
+    const server = await startServer({ DRAIN_TIMEOUT_S: "30" });
+    leaveWhenDone(await new Client(server.wsUrl).joinOrCreate("arena", { name: "stays" }));
     await vi.waitFor(async () => {
-      const playing = await scrape(server!);
+      const playing = await scrape(server);
       expect([playing.value("gameserver_rooms", arena), playing.value("gameserver_clients", arena), playing.value("gameserver_draining")]).toEqual([1, 1, 0]);
     }, { timeout: 5_000, interval: 200 });
 
     server.child.kill("SIGTERM");
-    await vi.waitFor(async () => expect((await fetch(`${server!.httpUrl}/readyz`)).status).toBe(503), { timeout: 5_000, interval: 100 });
+    await vi.waitFor(async () => expect((await fetch(`${server.httpUrl}/readyz`)).status).toBe(503), { timeout: 5_000, interval: 100 });
     await vi.waitFor(async () => {
-      const draining = await scrape(server!);
+      const draining = await scrape(server);
       expect([draining.value("gameserver_rooms", arena), draining.value("gameserver_clients", arena), draining.value("gameserver_draining")]).toEqual([1, 1, 1]);
       expect(draining.value("gameserver_rooms", lobby)).toBe(0);
     }, { timeout: 5_000, interval: 200 });

@@ -1,31 +1,18 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { request } from "node:http";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { healthOf, joinThrough, leaveAll, startCluster, stopAll } from "./support/cluster.ts";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
+import { describe, expect, it, vi } from "vitest";
+import { healthOf, joinThrough, leaveWhenDone, startCluster } from "./support/cluster.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
 import { parsePrometheus } from "./support/prometheusText.ts";
-import { startServer, type RunningServer } from "./support/serverProcess.ts";
+import { startServer } from "./support/serverProcess.ts";
 
 const TOKEN = "monitoring-test-token-0123456789";
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-let servers: RunningServer[] = [];
-let rooms: Room[] = [];
-let redis: PrivateRedis | undefined;
-afterEach(async () => {
-  await leaveAll(rooms);
-  rooms = [];
-  for (const s of servers) { try { s.child.kill("SIGCONT"); } catch { /* exited */ } }
-  await stopAll(servers);
-  servers = [];
-  await redis?.stop();
-  redis = undefined;
-});
-
 describe("metrics and the admin API", () => {
   it("guards the API with the token: 401 without, 200 with", async () => {
-    servers = [await startServer({ ADMIN_TOKEN: TOKEN })];
-    const base = servers[0]!.httpUrl;
+    const server = await startServer({ ADMIN_TOKEN: TOKEN });
+    const base = server.httpUrl;
     expect((await fetch(`${base}/admin/api/cluster`)).status).toBe(401);
     expect((await fetch(`${base}/admin/api/cluster`, { headers: { authorization: "Bearer wrong-token-0123456789" } })).status).toBe(401);
     expect((await fetch(`${base}/admin/api/cluster`, { headers: auth })).status).toBe(200);
@@ -41,8 +28,8 @@ describe("metrics and the admin API", () => {
   });
 
   it("refuses other origins, even with valid credentials, and sends them no CORS grant", async () => {
-    servers = [await startServer()];
-    const base = servers[0]!.adminUrl;
+    const server = await startServer();
+    const base = server.adminUrl;
     // No ADMIN_TOKEN: the loopback admin listener only, and a web page elsewhere must not reach it through the operator's browser.
     const evil = await fetch(`${base}/admin/api/cluster`, { headers: { origin: "http://evil.example" } });
     expect(evil.status).toBe(403);
@@ -65,10 +52,9 @@ describe("metrics and the admin API", () => {
   });
 
   it("serves /metrics as Prometheus text with sane gameserver_* values after a room ticked", async () => {
-    servers = [await startServer({ METRICS_TOKEN: TOKEN })];
-    const base = servers[0]!.httpUrl;
-    const room = await new Client(servers[0]!.wsUrl).joinOrCreate("arena", { name: "metered" });
-    rooms.push(room);
+    const server = await startServer({ METRICS_TOKEN: TOKEN });
+    const base = server.httpUrl;
+    leaveWhenDone(await new Client(server.wsUrl).joinOrCreate("arena", { name: "metered" }));
     expect((await fetch(`${base}/metrics`, { headers: { authorization: "Bearer wrong-token-0123456789" } })).status).toBe(401);
 
     await vi.waitFor(async () => {
@@ -91,10 +77,10 @@ describe("metrics and the admin API", () => {
   });
 
   it("streams a cluster snapshot within 2 s of connecting", async () => {
-    servers = [await startServer({ ADMIN_TOKEN: TOKEN })];
+    const server = await startServer({ ADMIN_TOKEN: TOKEN });
     const controller = new AbortController();
     const startedAt = Date.now();
-    const response = await fetch(`${servers[0]!.httpUrl}/admin/api/stream`, { headers: auth, signal: controller.signal });
+    const response = await fetch(`${server.httpUrl}/admin/api/stream`, { headers: auth, signal: controller.signal });
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     const reader = response.body!.getReader();
     let text = "";
@@ -111,9 +97,10 @@ describe("metrics and the admin API", () => {
   });
 
   it("lets an operator inspect a room on another process, kick a client and dispose the room", async () => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(2, redis.url, { ADMIN_TOKEN: TOKEN });
+    const redis = await startPrivateRedis();
+    const servers = await startCluster(2, redis.url, { ADMIN_TOKEN: TOKEN });
     const otherId = (await healthOf(servers[1]!)).processId;
+    const rooms: Room[] = [];
     let target: Room | undefined;
     for (let i = 0; i < 6 && target === undefined; i++) {
       const joined = await joinThrough(servers[0]!, { mode: `ops${i}`, name: `op${i}` });
@@ -121,8 +108,7 @@ describe("metrics and the admin API", () => {
       if (joined.reservation.processId === otherId) target = joined.room;
     }
     expect(target).toBeDefined();
-    const second = await new Client(servers[0]!.wsUrl).joinById(target!.roomId, { name: "second" });
-    rooms.push(second);
+    const second = leaveWhenDone(await new Client(servers[0]!.wsUrl).joinById(target!.roomId, { name: "second" }));
     const base = servers[0]!.httpUrl;
 
     await vi.waitFor(async () => {
@@ -157,8 +143,8 @@ describe("metrics and the admin API", () => {
   });
 
   it("marks a stopped process stale within 5 s", async () => {
-    redis = await startPrivateRedis();
-    servers = await startCluster(2, redis.url, { ADMIN_TOKEN: TOKEN });
+    const redis = await startPrivateRedis();
+    const servers = await startCluster(2, redis.url, { ADMIN_TOKEN: TOKEN });
     const frozen = servers[1]!;
     const frozenId = (await healthOf(frozen)).processId;
     const clusterFrom0 = async () => (await fetch(`${servers[0]!.httpUrl}/admin/api/cluster`, { headers: auth })).json();

@@ -4,7 +4,7 @@ import { ADMIN_PORT, startFleet, until, type Fleet, type GameHost, type LogLine 
 import { RemoteClient, RemoteError, type DriverEvent, type JoinedRoom } from "./support/remoteClient.ts";
 import { requireTool } from "./support/requireTool.ts";
 
-// Issue 12, item 8: game servers on separate hosts (network namespaces on a private bridge)
+// Game servers on separate hosts (network namespaces on a private bridge)
 // sharing one Redis host, behind the committed nginx config on its own host, played by SDK
 // clients on client hosts that reach nothing but nginx. The scenarios run in order on one fleet.
 

@@ -3,38 +3,18 @@ import { once } from "node:events";
 import { readFile, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
-import { leaveAll, type Health, type SeatReservation } from "./support/cluster.ts";
-import { checkNginxConfig, NGINX_CONFIG_PATH, renderNginxConfig, renderNginxInto, startNginx, type RunningNginx } from "./support/nginx.ts";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
+import { freePort } from "../loadtest/ports.ts";
+import { leaveWhenDone, type Health, type SeatReservation } from "./support/cluster.ts";
+import { checkNginxConfig, NGINX_CONFIG_PATH, renderNginxConfig, renderNginxInto, startNginx } from "./support/nginx.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
 import { requireTool } from "./support/requireTool.ts";
-import { startServer, freePort, type RunningServer } from "./support/serverProcess.ts";
+import { startServer, type RunningServer } from "./support/serverProcess.ts";
 import { fetchFrom, OTHER_LOOPBACK, wsFrom } from "./support/sourceAddress.ts";
+import { stopWhenDone } from "./support/teardown.ts";
 
 const hasNginx = requireTool("nginx") !== undefined;
-
-// Every test owns what it starts; afterEach stops all of it, failed or not.
-let nginx: RunningNginx | undefined;
-let servers: RunningServer[] = [];
-let rooms: Room[] = [];
-let redis: PrivateRedis | undefined;
-let echoes: Echo[] = [];
-let sockets: WebSocket[] = [];
-const renderedDirs: string[] = [];
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  await leaveAll(rooms);
-  rooms = [];
-  await Promise.all(servers.map((s) => s.stop(2_000)));
-  servers = [];
-  await nginx?.stop();
-  nginx = undefined;
-  await redis?.stop();
-  redis = undefined;
-  await Promise.all(echoes.splice(0).map((e) => e.close()));
-  await Promise.all(renderedDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
 /** What an upstream saw of one request. */
 interface Seen {
@@ -48,12 +28,12 @@ interface Seen {
 interface Echo {
   port: number;
   seen: Seen[];
-  close(): Promise<void>;
 }
 
 /**
  * A stand-in for a game process that records every request and WebSocket upgrade it receives, so
  * the tests see exactly what the proxy forwards. `/stream` writes two events and holds the response open.
+ * Closed when the test ends.
  */
 async function startEcho(upstream: number): Promise<Echo> {
   const seen: Seen[] = [];
@@ -85,32 +65,28 @@ async function startEcho(upstream: number): Promise<Echo> {
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
-  return {
-    port: (server.address() as AddressInfo).port,
-    seen,
-    async close() {
-      for (const res of open) res.destroy();
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
-      server.closeAllConnections();
-      server.close();
-      await once(server, "close");
-    },
-  };
+  stopWhenDone(async () => {
+    for (const res of open) res.destroy();
+    for (const ws of wss.clients) ws.terminate();
+    wss.close();
+    server.closeAllConnections();
+    server.close();
+    await once(server, "close");
+  });
+  return { port: (server.address() as AddressInfo).port, seen };
 }
 
 async function startEchoes(count: number): Promise<Echo[]> {
+  const echoes: Echo[] = [];
   for (let i = 1; i <= count; i++) echoes.push(await startEcho(i));
   return echoes;
 }
 
-/** Two distinct free ports (freePort closes its probe, so two calls may rarely agree). */
-async function twoFreePorts(): Promise<[number, number]> {
-  const first = await freePort();
-  for (;;) {
-    const second = await freePort();
-    if (second !== first) return [first, second];
-  }
+/** A WebSocket from `from` to `url`, terminated when the test ends. */
+function socketFrom(from: string, url: string): WebSocket {
+  const ws = wsFrom(from, url);
+  stopWhenDone(() => ws.terminate());
+  return ws;
 }
 
 describe("the committed nginx config's substitution convention", () => {
@@ -149,8 +125,7 @@ describe("a source address other than 127.0.0.1", () => {
     expect(response.status).toBe(200);
     expect(((await response.json()) as Seen).peer).toBe(OTHER_LOOPBACK);
 
-    const ws = wsFrom(OTHER_LOOPBACK, `ws://127.0.0.1:${echo!.port}/socket`);
-    sockets.push(ws);
+    const ws = socketFrom(OTHER_LOOPBACK, `ws://127.0.0.1:${echo!.port}/socket`);
     const [first] = await once(ws, "message");
     expect((JSON.parse(String(first)) as Seen).peer).toBe(OTHER_LOOPBACK);
   });
@@ -160,7 +135,7 @@ describe.skipIf(!hasNginx)("nginx with the committed config", () => {
   it("passes nginx -t as rendered for two processes and for one", async () => {
     for (const processes of [["127.0.0.1:2567", "127.0.0.1:2568"], ["127.0.0.1:2567"]]) {
       const { dir, configPath } = await renderNginxInto(processes, `127.0.0.1:${await freePort()}`);
-      renderedDirs.push(dir);
+      stopWhenDone(() => rm(dir, { recursive: true, force: true }));
       const check = checkNginxConfig(configPath);
       expect(check.output).toContain("test is successful");
       expect(check.isOk).toBe(true);
@@ -169,7 +144,7 @@ describe.skipIf(!hasNginx)("nginx with the committed config", () => {
 
   it("states the client address itself, whatever forwarding headers the client sent", async () => {
     const [first] = await startEchoes(1);
-    nginx = await startNginx({ upstreamPorts: [first!.port] });
+    const nginx = await startNginx({ upstreamPorts: [first!.port] });
     const response = await fetchFrom(OTHER_LOOPBACK, `${nginx.url}/matchmake/whatever?x=1`, {
       headers: { "x-forwarded-for": "203.0.113.9", forwarded: "for=203.0.113.9", "x-forwarded-proto": "https" },
     });
@@ -183,19 +158,18 @@ describe.skipIf(!hasNginx)("nginx with the committed config", () => {
     expect(seen.headers.host).toBe(`127.0.0.1:${nginx.port}`);
     expect(seen.peer).toBe("127.0.0.1");
     // nginx logs a request after answering it.
-    await vi.waitFor(async () => expect((await nginx!.accessLog()).some((line) => line.startsWith(`${OTHER_LOOPBACK} `))).toBe(true), { timeout: 2_000 });
+    await vi.waitFor(async () => expect((await nginx.accessLog()).some((line) => line.startsWith(`${OTHER_LOOPBACK} `))).toBe(true), { timeout: 2_000 });
   });
 
   it("routes /pN/ to process N with the prefix stripped, WebSocket upgrades included", async () => {
     const [first, second] = await startEchoes(2);
-    nginx = await startNginx({ upstreamPorts: [first!.port, second!.port] });
+    const nginx = await startNginx({ upstreamPorts: [first!.port, second!.port] });
     for (const [path, upstream, url] of [["/p1/abc/def?q=1", 1, "/abc/def?q=1"], ["/p2/abc", 2, "/abc"]] as const) {
       const seen = (await (await fetch(`${nginx.url}${path}`)).json()) as Seen;
       expect({ upstream: seen.upstream, url: seen.url }).toEqual({ upstream, url });
     }
 
-    const ws = wsFrom(OTHER_LOOPBACK, `${nginx.wsUrl}/p2/processId/roomId?sessionId=s`);
-    sockets.push(ws);
+    const ws = socketFrom(OTHER_LOOPBACK, `${nginx.wsUrl}/p2/processId/roomId?sessionId=s`);
     const [hello] = await once(ws, "message");
     const upgrade = JSON.parse(String(hello)) as Seen;
     expect(upgrade).toMatchObject({ upstream: 2, url: "/processId/roomId?sessionId=s" });
@@ -207,8 +181,8 @@ describe.skipIf(!hasNginx)("nginx with the committed config", () => {
 
   it("bounds request bodies, answers /metrics itself, and delivers the admin event stream live", async () => {
     const [first] = await startEchoes(1);
-    nginx = await startNginx({ upstreamPorts: [first!.port] });
-    const post = (bytes: number) => fetch(`${nginx!.url}/matchmake/joinOrCreate/arena`, { method: "POST", body: "x".repeat(bytes) });
+    const nginx = await startNginx({ upstreamPorts: [first!.port] });
+    const post = (bytes: number) => fetch(`${nginx.url}/matchmake/joinOrCreate/arena`, { method: "POST", body: "x".repeat(bytes) });
     expect((await post(1_000)).status).toBe(200);
     expect((await post(17 * 1024)).status).toBe(413);
 
@@ -234,15 +208,14 @@ describe.skipIf(!hasNginx)("nginx with the committed config", () => {
 describe.skipIf(!hasNginx)("nginx in front of real game server processes", () => {
   it("answers /healthz and carries an SDK client's WebSocket to a room that sends state", async () => {
     const port = await freePort();
-    nginx = await startNginx({ upstreamPorts: [port] });
-    servers.push(await startServer({ PORT: String(port) }));
+    const nginx = await startNginx({ upstreamPorts: [port] });
+    await startServer({ PORT: String(port) });
 
     const health = await fetch(`${nginx.url}/healthz`);
     expect(health.status).toBe(200);
     expect(((await health.json()) as Health).status).toBe("ok");
 
-    const room = await new Client(nginx.url).joinOrCreate("arena", { name: "proxied" });
-    rooms.push(room);
+    const room = leaveWhenDone(await new Client(nginx.url).joinOrCreate("arena", { name: "proxied" }));
     await vi.waitFor(() => expect((room.state as any).players?.get(room.sessionId)?.name).toBe("proxied"), { timeout: 5_000 });
     const firstTick = (room.state as { tick: number }).tick;
     await vi.waitFor(() => expect((room.state as { tick: number }).tick).toBeGreaterThan(firstTick + 5), { timeout: 5_000 });
@@ -250,19 +223,19 @@ describe.skipIf(!hasNginx)("nginx in front of real game server processes", () =>
 
   it("serves a client from another address, and the operator surface with the token and a same-origin request", async () => {
     const port = await freePort();
-    nginx = await startNginx({ upstreamPorts: [port] });
+    const nginx = await startNginx({ upstreamPorts: [port] });
     const token = "nginx-test-admin-token-0123";
-    servers.push(await startServer({ PORT: String(port), ADMIN_TOKEN: token }));
+    await startServer({ PORT: String(port), ADMIN_TOKEN: token });
 
     expect((await fetchFrom(OTHER_LOOPBACK, `${nginx.url}/healthz`)).status).toBe(200);
     await vi.waitFor(async () => {
-      expect((await nginx!.accessLog()).some((line) => line.startsWith(`${OTHER_LOOPBACK} `) && line.includes("GET /healthz"))).toBe(true);
+      expect((await nginx.accessLog()).some((line) => line.startsWith(`${OTHER_LOOPBACK} `) && line.includes("GET /healthz"))).toBe(true);
     }, { timeout: 2_000 });
 
     // A browser on the proxy's origin (non-default port) sends Origin; the server must see a matching Host.
-    const announce = (authorization?: string) => fetchFrom(OTHER_LOOPBACK, `${nginx!.url}/admin/api/announce`, {
+    const announce = (authorization?: string) => fetchFrom(OTHER_LOOPBACK, `${nginx.url}/admin/api/announce`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: nginx!.url, ...(authorization === undefined ? {} : { authorization }) },
+      headers: { "content-type": "application/json", origin: nginx.url, ...(authorization === undefined ? {} : { authorization }) },
       body: JSON.stringify({ text: "through the proxy" }),
     });
     expect((await announce()).status).toBe(401);
@@ -272,9 +245,10 @@ describe.skipIf(!hasNginx)("nginx in front of real game server processes", () =>
   });
 
   it("routes each process's public address /pN to that process, so joins land on both", async () => {
-    redis = await startPrivateRedis();
-    const ports = await twoFreePorts();
-    nginx = await startNginx({ upstreamPorts: ports });
+    const redis = await startPrivateRedis();
+    const ports = [await freePort(), await freePort()];
+    const nginx = await startNginx({ upstreamPorts: ports });
+    const servers: RunningServer[] = [];
     for (const [i, port] of ports.entries()) {
       servers.push(await startServer({ PORT: String(port), REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${nginx.port}/p${i + 1}` }));
     }
@@ -286,6 +260,7 @@ describe.skipIf(!hasNginx)("nginx in front of real game server processes", () =>
 
     // Matchmake through the proxy until a room exists on each process (placement alternates; bounded).
     const client = new Client(nginx.url);
+    const rooms: Room[] = [];
     const reached = new Set<string>();
     for (let i = 0; i < 6 && reached.size < 2; i++) {
       const response = await fetch(`${nginx.url}/matchmake/create/arena`, {
@@ -297,8 +272,7 @@ describe.skipIf(!hasNginx)("nginx in front of real game server processes", () =>
       const reservation = (await response.json()) as SeatReservation;
       const n = processIds.indexOf(reservation.processId) + 1;
       expect(reservation.publicAddress).toBe(`127.0.0.1:${nginx.port}/p${n}`);
-      const room = await client.consumeSeatReservation(reservation as never);
-      rooms.push(room);
+      rooms.push(leaveWhenDone(await client.consumeSeatReservation(reservation as never)));
       reached.add(reservation.processId);
     }
     expect(reached.size).toBe(2);

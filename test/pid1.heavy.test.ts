@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { findTool, requireTool } from "./support/requireTool.ts";
-import { freePort } from "./support/serverProcess.ts";
+import { freePort } from "../loadtest/ports.ts";
 
 // The container's command line, run the way a container runtime runs it: as PID 1 of a fresh PID
 // namespace. PID 1 gets no default signal handling from the kernel (a signal it has no handler for

@@ -1,18 +1,17 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { Redis } from "ioredis";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { leaveAll, waitForProcessRecords, type SeatReservation } from "./support/cluster.ts";
-import { startNginx, type RunningNginx } from "./support/nginx.ts";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
+import { describe, expect, it, vi } from "vitest";
+import { consecutiveFreePorts } from "../loadtest/ports.ts";
+import { leaveWhenDone, waitForProcessRecords, type SeatReservation } from "./support/cluster.ts";
+import { startNginx } from "./support/nginx.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
 import { requireTool } from "./support/requireTool.ts";
-import { freePort } from "./support/serverProcess.ts";
+import { startScript } from "./support/scriptProcess.ts";
+import { stopWhenDone } from "./support/teardown.ts";
+import { tempDir } from "./support/tempDir.ts";
 
 // The committed ecosystem file, run by the pm2 devDependency, behind the committed nginx config: the
 // PM2 layout of docs/deploy.md on one machine. PM2 keeps its daemon, sockets and logs in PM2_HOME, a
@@ -40,19 +39,16 @@ interface ProcessRecord {
 /** One isolated PM2: its CLI run with PM2_HOME pointing at a temp dir. */
 interface Pm2 {
   home: string;
-  run(args: string[], deadlineMs?: number): Promise<{ code: number | null; output: string }>;
+  /** `output` is its stdout and stderr, for messages. */
+  run(args: string[], deadlineMs?: number): Promise<{ code: number | null; stdout: string; output: string }>;
   list(): Promise<Pm2Process[]>;
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => console.error("cleanup failed:", error));
-});
-
+/** An isolated PM2 whose daemon and apps are stopped, and its PM2_HOME removed, when the test ends. */
 async function isolatedPm2(env: Record<string, string>): Promise<Pm2> {
-  const home = await mkdtemp(join(tmpdir(), "pm2-home-"));
-  const fullEnv = {
-    ...process.env,
+  // Registered first, so removed last: after the daemon below is gone.
+  const home = await tempDir("pm2-home-");
+  const pm2Env = {
     // The `node` PM2 finds on PATH runs the apps (the ecosystem's interpreter): Node 24, as on a production host.
     PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
     PM2_HOME: home,
@@ -62,22 +58,16 @@ async function isolatedPm2(env: Record<string, string>): Promise<Pm2> {
   const pm2: Pm2 = {
     home,
     async run(args, deadlineMs = 30_000) {
-      const child = spawn(process.execPath, [PM2_CLI, ...args], { cwd: REPO, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      child.stdout.on("data", (d) => (output += d));
-      child.stderr.on("data", (d) => (output += d));
-      const killer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
-      const [code] = (await once(child, "exit")) as [number | null];
-      clearTimeout(killer);
-      return { code, output };
+      const { code, stdout, stderr } = await startScript(PM2_CLI, args, { cwd: REPO, env: pm2Env, deadlineMs }).exited;
+      return { code, stdout, output: stdout + stderr };
     },
     async list() {
-      const { code, output } = await pm2.run(["jlist"]);
+      const { code, stdout, output } = await pm2.run(["jlist"]);
       if (code !== 0) throw new Error(`pm2 jlist failed (${code}): ${output}`);
-      return JSON.parse(output.slice(output.indexOf("["))) as Pm2Process[];
+      return JSON.parse(stdout.slice(stdout.indexOf("["))) as Pm2Process[];
     },
   };
-  cleanups.push(async () => {
+  stopWhenDone(async () => {
     // Whatever is left: `pm2 kill` stops the apps (each drains, bounded by kill_timeout) and the daemon;
     // anything of this PM2 surviving even that is SIGKILLed before PM2_HOME goes.
     // (Only while the daemon lives: any other pm2 command would start a new one.)
@@ -88,7 +78,6 @@ async function isolatedPm2(env: Record<string, string>): Promise<Pm2> {
     for (const pid of [...appPids, daemonPid]) {
       if (pid > 0 && (await isOfThisPm2(pid, home))) process.kill(pid, "SIGKILL");
     }
-    await rm(home, { recursive: true, force: true });
   });
   return pm2;
 }
@@ -97,25 +86,6 @@ async function isolatedPm2(env: Record<string, string>): Promise<Pm2> {
 async function isOfThisPm2(pid: number, home: string): Promise<boolean> {
   const environ = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
   return environ.split("\0").includes(`PM2_HOME=${home}`);
-}
-
-/** A port p with p + 1 .. p + count - 1 free too (PM2 instance i listens on base + i), clear of `taken`. */
-async function freePortRun(count: number, taken: number[]): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = await freePort();
-    const run = Array.from({ length: count }, (_, i) => base + i);
-    if (run.some((p) => taken.includes(p) || p > 65535)) continue;
-    if ((await Promise.all(run.slice(1).map(isFree))).every(Boolean)) return base;
-  }
-  throw new Error(`no run of ${count} free ports found`);
-}
-
-function isFree(port: number): Promise<boolean> {
-  const probe = createServer();
-  return new Promise((resolve) => {
-    probe.once("error", () => resolve(false));
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
-  });
 }
 
 async function processRecords(redisUrl: string): Promise<(ProcessRecord & { rooms: number })[]> {
@@ -135,12 +105,11 @@ async function healthAt(url: string): Promise<{ processId: string; pid: number }
 
 describe.skipIf(!hasNginx)("PM2: ecosystem.config.cjs behind the committed nginx config", { timeout: 120_000 }, () => {
   it("runs one process per instance with its own ports and /pN/ address; players play on both; `pm2 stop` drains each to exit 0", async () => {
-    const redis: PrivateRedis = await startPrivateRedis();
-    cleanups.push(() => redis.stop());
-    const port = await freePortRun(INSTANCES, []);
-    const adminPort = await freePortRun(INSTANCES, [port, port + 1]);
-    const nginx: RunningNginx = await startNginx({ upstreamPorts: Array.from({ length: INSTANCES }, (_, i) => port + i) });
-    cleanups.push(() => nginx.stop());
+    const redis = await startPrivateRedis();
+    // PM2 instance i listens on PORT + i and ADMIN_PORT + i.
+    const port = await consecutiveFreePorts(INSTANCES);
+    const adminPort = await consecutiveFreePorts(INSTANCES);
+    const nginx = await startNginx({ upstreamPorts: Array.from({ length: INSTANCES }, (_, i) => port + i) });
 
     // The documented pattern, with this test's nginx as the public host.
     const publicAddressOf = (instance: number) => `127.0.0.1:${nginx.port}/p${instance + 1}`;
@@ -186,7 +155,6 @@ describe.skipIf(!hasNginx)("PM2: ecosystem.config.cjs behind the committed nginx
 
     // Players matchmake through nginx only; new rooms go to the emptier process, so rooms land on both.
     const rooms: Room[] = [];
-    cleanups.push(() => leaveAll(rooms));
     const roomsPerInstance = Array.from({ length: INSTANCES }, () => 0);
     for (let n = 0; n < 8 && roomsPerInstance.some((c) => c === 0); n++) {
       const response = await fetch(`${nginx.url}/matchmake/create/arena`, {
@@ -200,7 +168,7 @@ describe.skipIf(!hasNginx)("PM2: ecosystem.config.cjs behind the committed nginx
       expect(instance).toBeGreaterThanOrEqual(0);
       // The reservation sends the client to the owning process's own route on the proxy.
       expect(reservation.publicAddress).toBe(publicAddressOf(instance));
-      const room = await new Client(nginx.url).consumeSeatReservation(reservation as never);
+      const room = leaveWhenDone(await new Client(nginx.url).consumeSeatReservation(reservation as never));
       rooms.push(room);
       roomsPerInstance[instance]!++;
       // Wait until placement sees this room, so the next one is placed knowing it.

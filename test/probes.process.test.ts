@@ -1,24 +1,9 @@
 import { Client, type Room } from "@colyseus/sdk";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { joinThrough, leaveAll, reserveSeat } from "./support/cluster.ts";
-import { startLinkProxy, type LinkProxy } from "./support/linkProxy.ts";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
+import { describe, expect, it, vi } from "vitest";
+import { joinThrough, leaveWhenDone, reserveSeat } from "./support/cluster.ts";
+import { startLinkProxy } from "./support/linkProxy.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
 import { startServer, type RunningServer } from "./support/serverProcess.ts";
-
-let redis: PrivateRedis | undefined;
-let link: LinkProxy | undefined;
-let servers: RunningServer[] = [];
-let rooms: Room[] = [];
-afterEach(async () => {
-  await leaveAll(rooms);
-  rooms = [];
-  await Promise.all(servers.map((s) => s.stop()));
-  servers = [];
-  await link?.close();
-  link = undefined;
-  await redis?.stop();
-  redis = undefined;
-});
 
 async function probe(server: RunningServer, path: "/livez" | "/readyz") {
   const response = await fetch(`${server.httpUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
@@ -36,12 +21,10 @@ function dropSocket(room: Room): void {
 describe("probes and a lost Redis", { timeout: 60_000 }, () => {
   it("/livez answers; /readyz is ready, then 503 draining while its players, reconnections included, still get through", async () => {
     const server = await startServer({ DRAIN_TIMEOUT_S: "30", RECONNECT_GRACE_S: "20" });
-    servers.push(server);
     expect(await probe(server, "/livez")).toEqual({ status: 200, body: { status: "ok" } });
     expect(await probe(server, "/readyz")).toEqual({ status: 200, body: { status: "ready" } });
 
     const { room } = await joinThrough(server, { name: "stays" });
-    rooms.push(room);
     room.reconnection.minUptime = 0;
     await vi.waitFor(() => expect(tickOf(room)).toBeGreaterThan(0), { timeout: 5_000 });
     server.child.kill("SIGTERM");
@@ -63,9 +46,8 @@ describe("probes and a lost Redis", { timeout: 60_000 }, () => {
   });
 
   it("a Redis that closes its connections: /readyz 503 redis_down, then ready again", async () => {
-    redis = await startPrivateRedis();
+    const redis = await startPrivateRedis();
     const server = await startServer({ REDIS_URL: redis.url });
-    servers.push(server);
     expect((await probe(server, "/readyz")).status).toBe(200);
     await redis.stop();
     await vi.waitFor(async () => expect(await probe(server, "/readyz")).toEqual({
@@ -77,13 +59,11 @@ describe("probes and a lost Redis", { timeout: 60_000 }, () => {
   });
 
   it("a cut link to Redis (no socket closes): matchmaking answers 503 in bounded time, rooms keep ticking, then it recovers by itself", async () => {
-    redis = await startPrivateRedis();
-    link = await startLinkProxy(redis.port);
+    const redis = await startPrivateRedis();
+    const link = await startLinkProxy(redis.port);
     const server = await startServer({ REDIS_URL: `redis://127.0.0.1:${link.port}`, REDIS_COMMAND_TIMEOUT_MS: "500" });
-    servers.push(server);
     await vi.waitFor(async () => expect((await probe(server, "/readyz")).status).toBe(200), { timeout: 10_000, interval: 50 });
     const { room } = await joinThrough(server, { name: "playing" });
-    rooms.push(room);
     await vi.waitFor(() => expect(tickOf(room)).toBeGreaterThan(0), { timeout: 5_000 });
 
     link.cut();
@@ -112,11 +92,10 @@ describe("probes and a lost Redis", { timeout: 60_000 }, () => {
   });
 
   it("a link cut for longer than a TCP retry is redialled, and the fleet's messages flow again", async () => {
-    redis = await startPrivateRedis();
-    link = await startLinkProxy(redis.port);
+    const redis = await startPrivateRedis();
+    const link = await startLinkProxy(redis.port);
     const env = { REDIS_URL: `redis://127.0.0.1:${link.port}`, REDIS_COMMAND_TIMEOUT_MS: "500" };
     const [a, b] = await Promise.all([startServer(env), startServer(env)]);
-    servers.push(a!, b!);
     // Both fully started (/healthz answers a little before start-up ends): the cut comes mid-game, not mid-start.
     await Promise.all([a!, b!].map((s) => vi.waitFor(async () => expect((await probe(s, "/readyz")).status).toBe(200), { timeout: 10_000, interval: 50 })));
     link.cut();
@@ -125,10 +104,9 @@ describe("probes and a lost Redis", { timeout: 60_000 }, () => {
     await Promise.all([a!, b!].map((s) => vi.waitFor(async () => expect((await probe(s, "/readyz")).status).toBe(200), { timeout: 10_000, interval: 100 })));
     // Cross-process traffic (a room created through A on whichever process placement picks, joined via B) works.
     const { room } = await joinThrough(a!, { name: "after", mode: "redial" });
-    rooms.push(room);
     const second = await reserveSeat(b!, "joinOrCreate", { mode: "redial", name: "friend" });
     expect(second.status).toBe(200);
     expect(second.body.roomId).toBe(room.roomId);
-    rooms.push(await new Client(b!.wsUrl).consumeSeatReservation(second.body as never));
+    leaveWhenDone(await new Client(b!.wsUrl).consumeSeatReservation(second.body as never));
   });
 });

@@ -1,18 +1,12 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { startPrivateRedis, type PrivateRedis } from "./support/redisServer.ts";
-import { freePort, runToExit } from "./support/serverProcess.ts";
+import { describe, expect, it, vi } from "vitest";
+import { freePort } from "../loadtest/ports.ts";
+import { startPrivateRedis } from "./support/redisServer.ts";
+import { startScript } from "./support/scriptProcess.ts";
+import { runToExit } from "./support/serverProcess.ts";
 
 const SUPERVISOR = fileURLToPath(new URL("../src/cluster/supervisor.ts", import.meta.url));
-
-let redis: PrivateRedis | undefined;
-afterEach(async () => {
-  await redis?.stop();
-  redis = undefined;
-});
 
 describe("credentials in REDIS_URL never reach a log line", () => {
   it("a server that cannot reach Redis says so, and why, without the password", async () => {
@@ -46,26 +40,19 @@ describe("credentials in REDIS_URL never reach a log line", () => {
 
   it("`npm run cluster` and its workers print nothing that holds the password", async () => {
     const password = `pw-${randomUUID()}`;
-    redis = await startPrivateRedis(["--requirepass", password]);
+    const redis = await startPrivateRedis(["--requirepass", password]);
     const port = await freePort();
-    const supervisor = spawn(process.execPath, [SUPERVISOR, "--workers", "1"], {
-      env: { ...process.env, REDIS_URL: `redis://:${password}@127.0.0.1:${redis.port}`, PORT: String(port), HOST: "127.0.0.1", ADMIN_PORT: "0", LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
+    const supervisor = startScript(SUPERVISOR, ["--workers", "1"], {
+      env: { REDIS_URL: `redis://:${password}@127.0.0.1:${redis.port}`, PORT: String(port), HOST: "127.0.0.1", ADMIN_PORT: "0", LOG_LEVEL: "info" },
+      deadlineMs: 30_000,
     });
-    let output = "";
-    supervisor.stdout.on("data", (d) => (output += d));
-    supervisor.stderr.on("data", (d) => (output += d));
-    try {
-      // The worker listens only once it is authenticated to Redis: the password did its job.
-      await vi.waitFor(() => expect(output).toMatch(/"event":"listening"/), { timeout: 20_000, interval: 100 });
-      const exited = once(supervisor, "exit");
-      supervisor.kill("SIGTERM");
-      expect(await exited).toEqual([0, null]);
+    const output = () => supervisor.stdout() + supervisor.stderr();
+    // The worker listens only once it is authenticated to Redis: the password did its job.
+    await vi.waitFor(() => expect(output()).toMatch(/"event":"listening"/), { timeout: 20_000, interval: 100 });
+    supervisor.child.kill("SIGTERM");
+    expect(await supervisor.exited).toMatchObject({ code: 0, signal: null });
 
-      expect(output).toMatch(/"event":"cluster_starting".*"redisUrl":"redis:\/\/\*\*\*@127\.0\.0\.1:/);
-      expect(output).not.toContain(password);
-    } finally {
-      if (supervisor.exitCode === null && supervisor.signalCode === null) supervisor.kill("SIGKILL");
-    }
+    expect(output()).toMatch(/"event":"cluster_starting".*"redisUrl":"redis:\/\/\*\*\*@127\.0\.0\.1:/);
+    expect(output()).not.toContain(password);
   });
 });

@@ -1,28 +1,22 @@
 import { Client } from "@colyseus/sdk";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startServer, type RunningServer } from "./support/serverProcess.ts";
+import { describe, expect, it, vi } from "vitest";
+import { startServer } from "./support/serverProcess.ts";
+import { shared } from "./support/teardown.ts";
 
-let server: RunningServer;
-
-beforeAll(async () => {
-  server = await startServer({ LOG_LEVEL: "info" });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = shared(() => startServer({ LOG_LEVEL: "info" }));
 
 describe("the server process", () => {
   it("logs where it listens as a structured line", () => {
-    const listening = server.logs.find((l) => l.event === "listening");
-    expect(listening).toMatchObject({ url: `http://127.0.0.1:${server.port}`, tickHz: 30, patchHz: 20 });
+    const listening = server().logs.find((l) => l.event === "listening");
+    expect(listening).toMatchObject({ url: `http://127.0.0.1:${server().port}`, tickHz: 30, patchHz: 20 });
   });
 
   it("answers /healthz with its process, rooms, clients and uptime", async () => {
-    const client = new Client(server.wsUrl);
+    const client = new Client(server().wsUrl);
     const room = await client.joinOrCreate("arena", { name: "probe" });
     try {
       await vi.waitFor(async () => {
-        const response = await fetch(`${server.httpUrl}/healthz`);
+        const response = await fetch(`${server().httpUrl}/healthz`);
         expect(response.status).toBe(200);
         const body = await response.json();
         expect(body).toMatchObject({ status: "ok", rooms: 1, clients: 1 });
@@ -35,20 +29,20 @@ describe("the server process", () => {
   });
 
   it("a real SDK client over a real socket receives its player and state patches", async () => {
-    const client = new Client(server.wsUrl);
+    const client = new Client(server().wsUrl);
     const room = await client.joinOrCreate("arena", { name: "real" });
     try {
       await vi.waitFor(() => expect((room.state as any).players?.get(room.sessionId)?.name).toBe("real"), { timeout: 5_000 });
       const firstTick = (room.state as any).tick as number;
       await vi.waitFor(() => expect((room.state as any).tick).toBeGreaterThan(firstTick + 10), { timeout: 5_000 });
-      expect(server.logs.some((l) => l.event === "player_joined" && l.roomId === room.roomId)).toBe(true);
+      expect(server().logs.some((l) => l.event === "player_joined" && l.roomId === room.roomId)).toBe(true);
     } finally {
       await room.leave();
     }
   });
 
   it("exits 0 on SIGTERM", async () => {
-    const result = await server.stop();
+    const result = await server().stop();
     expect(result).toEqual({ code: 0, signal: null });
   });
 });

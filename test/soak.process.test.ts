@@ -1,33 +1,22 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SoakReport } from "../loadtest/soakReport.ts";
 import { requireTool } from "./support/requireTool.ts";
+import { startScript } from "./support/scriptProcess.ts";
+import { tempDir } from "./support/tempDir.ts";
 
 const SOAK = fileURLToPath(new URL("../loadtest/soak.ts", import.meta.url));
 const redisServer = requireTool("redis-server");
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "soak-"));
-});
-afterAll(async () => {
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
 
 describe.skipIf(redisServer === undefined)("npm run soak, a short run", () => {
   it("runs its own cluster with JOIN_SECRET, kills and replaces a worker, and reports memory per worker process after forced GCs", async () => {
-    const jsonPath = join(dir, "soak.json");
+    const jsonPath = join(await tempDir("soak-"), "soak.json");
     // 18 s: the kill at 6 s, a forced GC every 2 s, no warm-up left out.
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [SOAK, "--minutes", "0.3", "--bots", "8", "--workers", "2", "--kill-at", "0.1", "--warmup-minutes", "0",
-        "--gc-every-s", "2", "--input-hz", "5", "--json", jsonPath], { timeout: 80_000, killSignal: "SIGINT" }, (error, out, err) => {
-        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout: out, stderr: err });
-      });
-    });
+    // SIGINT at the deadline: the soak stops the cluster it started.
+    const { code, stdout, stderr } = await startScript(SOAK, ["--minutes", "0.3", "--bots", "8", "--workers", "2", "--kill-at", "0.1",
+      "--warmup-minutes", "0", "--gc-every-s", "2", "--input-hz", "5", "--json", jsonPath], { deadlineMs: 80_000, deadlineSignal: "SIGINT" }).exited;
     expect(code, stdout + stderr).toBe(0);
     expect(stderr).toMatch(/killed worker 2 \(pid \d+\)/);
     const report = JSON.parse(await readFile(jsonPath, "utf8")) as SoakReport;

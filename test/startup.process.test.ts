@@ -1,10 +1,12 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer, type Server } from "node:net";
+import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
-import { freePort, runToExit } from "./support/serverProcess.ts";
+import { describe, expect, it } from "vitest";
+import { freePort } from "../loadtest/ports.ts";
+import { runToExit } from "./support/serverProcess.ts";
+import { stopWhenDone } from "./support/teardown.ts";
 
 const ENTRY = fileURLToPath(new URL("../src/index.ts", import.meta.url));
 
@@ -23,18 +25,13 @@ async function within<T>(settled: Promise<T>, ms: number): Promise<T | "deadline
   }
 }
 
-let occupier: Server | undefined;
-afterEach(async () => {
-  occupier?.close();
-  occupier = undefined;
-});
-
 describe("a listen error exits 1 with one line naming the reason", () => {
   it("the port is already in use", async () => {
     const port = await freePort();
-    occupier = createServer();
+    const occupier = createServer();
     occupier.listen(port, "127.0.0.1");
     await once(occupier, "listening");
+    stopWhenDone(() => occupier.close());
 
     const result = await runToExit({ HOST: "127.0.0.1", PORT: String(port), ADMIN_PORT: "0" }, 15_000);
 

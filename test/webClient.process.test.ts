@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "./support/serverProcess.ts";
-
-let server: RunningServer | undefined;
-afterEach(async () => {
-  await server?.stop();
-  server = undefined;
-});
+import { describe, expect, it } from "vitest";
+import { startServer } from "./support/serverProcess.ts";
 
 describe("the web client's source map", () => {
   it("is not served by default: no .map route, no sourceMappingURL in app.js", async () => {
-    server = await startServer({ ADMIN_PORT: "0" });
+    const server = await startServer({ ADMIN_PORT: "0" });
     const script = await fetch(`${server.httpUrl}/client/app.js`);
     expect(script.status).toBe(200);
     const body = await script.text();
@@ -19,7 +13,7 @@ describe("the web client's source map", () => {
   });
 
   it("is served with CLIENT_SOURCE_MAPS=on", async () => {
-    server = await startServer({ ADMIN_PORT: "0", CLIENT_SOURCE_MAPS: "on" });
+    const server = await startServer({ ADMIN_PORT: "0", CLIENT_SOURCE_MAPS: "on" });
     expect(await (await fetch(`${server.httpUrl}/client/app.js`)).text()).toContain("//# sourceMappingURL=app.js.map");
     const map = await fetch(`${server.httpUrl}/client/app.js.map`);
     expect(map.status).toBe(200);

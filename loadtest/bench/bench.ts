@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { hasTaskset, killChildrenOnExit, pinSelf } from "./children.ts";
 import { runContender, type ContenderPlan } from "./contenderRun.ts";
 import { CONTENDERS } from "./contenders.ts";
-import { parseBenchOptions, USAGE } from "./options.ts";
+import { optionsOrExit, parseBenchOptions, USAGE } from "./options.ts";
 import { isProcAvailable } from "./procStats.ts";
 import {
   addRatios, judgeTargets, renderLegend, renderMarkdown, renderTable, renderTargets, type BenchResults, type ContenderResult,
@@ -50,20 +50,11 @@ environment: VIEW_RADIUS (this server's view radius, reported; default 40); the 
 environment reaches every server, with the bench's own settings on top.`;
 
 killChildrenOnExit();
-if (process.argv.slice(2).some((arg) => arg === "--help" || arg === "-h")) {
-  process.stdout.write(`${HELP}\n`);
-  process.exit(0);
-}
-const parsed = parseBenchOptions(process.argv.slice(2), fileURLToPath(new URL("../results/", import.meta.url)));
-if (!parsed.ok) {
-  process.stderr.write(`${parsed.message}\n${USAGE}\n`);
-  process.exit(2);
-}
+const options = optionsOrExit(parseBenchOptions(process.argv.slice(2), fileURLToPath(new URL("../results/", import.meta.url))), USAGE, HELP);
 if (!isProcAvailable()) {
   process.stderr.write("bench: needs Linux /proc to read the servers' CPU time and RSS\n");
   process.exit(2);
 }
-const options = parsed.value;
 const cores = os.cpus().length;
 const serverCore = 0;
 const generatorCore = cores > 1 ? 1 : 0;

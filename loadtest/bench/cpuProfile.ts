@@ -8,15 +8,7 @@
  * behind is not undercounted. Timestamps are microseconds on the monotonic
  * clock Node's `process.hrtime` also reads.
  */
-import { categoryOf, type CategoryRule } from "./profileCategories.ts";
-
-export interface CallFrame {
-  functionName: string;
-  url: string;
-  /** 0-based, -1 for native and synthetic frames. */
-  lineNumber: number;
-  columnNumber: number;
-}
+import { categoryOf, type CallFrame, type CategoryRule } from "./profileCategories.ts";
 
 export interface ProfileNode {
   id: number;

@@ -33,6 +33,11 @@ describe("parseBenchOptions", () => {
     expect(parse(...argv)).toEqual({ ok: false, message });
   });
 
+  it("answers --help, and refuses an unknown flag in one line", () => {
+    expect(parse("--help")).toEqual({ ok: true, help: true });
+    expect(parse("--nope")).toMatchObject({ ok: false, message: expect.stringMatching(/^Unknown option '--nope'[^\n]*$/) });
+  });
+
   it("keeps the canonical order whatever --only says, this server's two scenarios first", () => {
     expect(parse("--only", "send-limit,this-server-rooms,this-server")).toMatchObject({
       ok: true, value: { contenders: ["this-server", "this-server-rooms", "send-limit"] },

@@ -1,5 +1,5 @@
 /** `npm run bench -- [--players 100] [--duration 30] [--quick] [--max-players 6000] [--out-dir DIR] [--only a,b]` */
-import { parseArgs } from "node:util";
+import { readCommandLine } from "../../src/commandLine.ts";
 import { BENCH_MAX_PLAYERS, CONTENDER_IDS, type ContenderId } from "./contenders.ts";
 
 export interface BenchOptions {
@@ -20,32 +20,57 @@ const DEFAULT_MAX_PLAYERS = 6_000;
 export const USAGE = `usage: npm run bench -- [--players 1-${BENCH_MAX_PLAYERS}] [--duration 1-600] [--quick] [--max-players N] [--out-dir DIR] `
   + `[--only ${CONTENDER_IDS.join(",")}]`;
 
-export function parseBenchOptions(argv: string[], defaultOutDir: string): { ok: true; value: BenchOptions } | { ok: false; message: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        players: { type: "string", default: "100" },
-        duration: { type: "string", default: "30" },
-        quick: { type: "boolean", default: false },
-        "max-players": { type: "string" },
-        "out-dir": { type: "string", default: defaultOutDir },
-        only: { type: "string", default: CONTENDER_IDS.join(",") },
-      },
-    }));
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
-  }
+/** A measurement's load from `--players` and `--duration`, read alike by `npm run bench` and `bench:profile`; a string says what is wrong. */
+export function measurementLoad(values: { players: string; duration: string }): { players: number; durationS: number } | string {
   const players = Number(values.players);
   const durationS = Number(values.duration);
+  if (!Number.isInteger(players) || players < 1 || players > BENCH_MAX_PLAYERS) return `--players must be an integer from 1 to ${BENCH_MAX_PLAYERS}`;
+  if (!Number.isFinite(durationS) || durationS < 1 || durationS > 600) return "--duration must be 1-600 s";
+  return { players, durationS };
+}
+
+/** A bench command's parsed options, its --help, or the first problem with its arguments. */
+export type ParsedCommand<T> = { ok: true; value: T } | { ok: true; help: true } | { ok: false; message: string };
+
+/**
+ * The options, or the end of the process: on --help the help on stdout (exit
+ * 0), on a bad argument the problem and the usage line on stderr (exit 2).
+ */
+export function optionsOrExit<T>(parsed: ParsedCommand<T>, usage: string, help: string): T {
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.message}\n${usage}\n`);
+    process.exit(2);
+  }
+  if ("help" in parsed) {
+    process.stdout.write(`${help}\n`);
+    process.exit(0);
+  }
+  return parsed.value;
+}
+
+/** Parses argv (without node and script), or returns the first problem as one line. */
+export function parseBenchOptions(argv: readonly string[], defaultOutDir: string): ParsedCommand<BenchOptions> {
+  const line = readCommandLine({
+    name: "bench",
+    usage: USAGE,
+    options: {
+      players: { type: "string", default: "100" },
+      duration: { type: "string", default: "30" },
+      quick: { type: "boolean", default: false },
+      "max-players": { type: "string" },
+      "out-dir": { type: "string", default: defaultOutDir },
+      only: { type: "string", default: CONTENDER_IDS.join(",") },
+    },
+  } as const, argv);
+  if (line.kind === "error") return { ok: false, message: line.message };
+  if (line.kind === "help") return { ok: true, help: true };
+  const values = line.values;
+  const load = measurementLoad(values);
+  if (typeof load === "string") return { ok: false, message: load };
+  const { players, durationS } = load;
   // Unset: 6,000, or --players if more.
   const maxPlayers = values["max-players"] === undefined ? Math.max(DEFAULT_MAX_PLAYERS, players) : Number(values["max-players"]);
   const contenders = values.only.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (!Number.isInteger(players) || players < 1 || players > BENCH_MAX_PLAYERS) {
-    return { ok: false, message: `--players must be an integer from 1 to ${BENCH_MAX_PLAYERS}` };
-  }
-  if (!Number.isFinite(durationS) || durationS < 1 || durationS > 600) return { ok: false, message: "--duration must be 1-600 s" };
   if (!Number.isInteger(maxPlayers) || maxPlayers < players || maxPlayers > BENCH_MAX_PLAYERS) {
     return { ok: false, message: `--max-players must be an integer from --players to ${BENCH_MAX_PLAYERS}` };
   }

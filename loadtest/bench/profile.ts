@@ -19,11 +19,12 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/p
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { readCommandLine } from "../../src/commandLine.ts";
 import { hasTaskset, killChildrenOnExit, pinSelf } from "./children.ts";
 import { BENCH_MAX_PLAYERS, THIS_SERVER_ONE_ROOM, THIS_SERVER_ROOMS, type Contender } from "./contenders.ts";
 import type { CpuProfile, WindowUs } from "./cpuProfile.ts";
 import { measure, type Measurement } from "./measure.ts";
+import { measurementLoad, optionsOrExit, type ParsedCommand } from "./options.ts";
 import { isProcAvailable } from "./procStats.ts";
 import { analyse, describeRun, printAnalysis } from "./profileReport.ts";
 import { benchRunSettings, PATCH_HZ, TICK_HZ } from "./runSettings.ts";
@@ -49,37 +50,39 @@ interface ProfileOptions {
   from: string | undefined;
 }
 
-function parseOptions(argv: string[]): ProfileOptions | string {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        players: { type: "string", default: "100" },
-        duration: { type: "string", default: "15" },
-        scenario: { type: "string", default: "one-room" },
-        "interval-us": { type: "string", default: "1000" },
-        top: { type: "string", default: "15" },
-        "out-dir": { type: "string", default: fileURLToPath(new URL("../results/", import.meta.url)) },
-        control: { type: "boolean", default: false },
-        "keep-sampler": { type: "boolean", default: false },
-        from: { type: "string" },
-      },
-    }));
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-  const players = Number(values.players);
-  const durationS = Number(values.duration);
+/** Parses argv (without node and script), or returns the first problem as one line. */
+function parseOptions(argv: readonly string[]): ParsedCommand<ProfileOptions> {
+  const line = readCommandLine({
+    name: "bench:profile",
+    usage: USAGE,
+    options: {
+      players: { type: "string", default: "100" },
+      duration: { type: "string", default: "15" },
+      scenario: { type: "string", default: "one-room" },
+      "interval-us": { type: "string", default: "1000" },
+      top: { type: "string", default: "15" },
+      "out-dir": { type: "string", default: fileURLToPath(new URL("../results/", import.meta.url)) },
+      control: { type: "boolean", default: false },
+      "keep-sampler": { type: "boolean", default: false },
+      from: { type: "string" },
+    },
+  } as const, argv);
+  if (line.kind === "error") return { ok: false, message: line.message };
+  if (line.kind === "help") return { ok: true, help: true };
+  const values = line.values;
   const intervalUs = Number(values["interval-us"]);
   const top = Number(values.top);
   const scenario = values.scenario as Scenario;
-  if (!SCENARIOS.includes(scenario)) return `--scenario takes ${SCENARIOS.join(", ")}`;
-  if (!Number.isInteger(players) || players < 1 || players > BENCH_MAX_PLAYERS) return `--players must be an integer from 1 to ${BENCH_MAX_PLAYERS}`;
-  if (!Number.isFinite(durationS) || durationS < 1 || durationS > 600) return "--duration must be 1-600 s";
-  if (!Number.isInteger(intervalUs) || intervalUs < 100 || intervalUs > 100_000) return "--interval-us must be an integer from 100 to 100000";
-  if (!Number.isInteger(top) || top < 0 || top > 200) return "--top must be an integer from 0 to 200";
-  return { players, durationS, scenario, intervalUs, top, outDir: values["out-dir"], isControlled: values.control, isSamplerKept: values["keep-sampler"], from: values.from };
+  if (!SCENARIOS.includes(scenario)) return { ok: false, message: `--scenario takes ${SCENARIOS.join(", ")}` };
+  const load = measurementLoad(values);
+  if (typeof load === "string") return { ok: false, message: load };
+  const { players, durationS } = load;
+  if (!Number.isInteger(intervalUs) || intervalUs < 100 || intervalUs > 100_000) return { ok: false, message: "--interval-us must be an integer from 100 to 100000" };
+  if (!Number.isInteger(top) || top < 0 || top > 200) return { ok: false, message: "--top must be an integer from 0 to 200" };
+  return {
+    ok: true,
+    value: { players, durationS, scenario, intervalUs, top, outDir: values["out-dir"], isControlled: values.control, isSamplerKept: values["keep-sampler"], from: values.from },
+  };
 }
 
 /** This server as the bench runs it: all in one room, or (many-rooms) the bench's rooms contender, ROOMS_OF_PLAYERS a room. */
@@ -206,16 +209,7 @@ node --cpu-prof. Prints the server's self time by category and its top functions
 environment: passed on to the server beneath the bench's own settings (VIEW_RADIUS, for one).`;
 
 killChildrenOnExit();
-if (process.argv.slice(2).some((arg) => arg === "--help" || arg === "-h")) {
-  process.stdout.write(`${HELP}\n`);
-  process.exit(0);
-}
-const parsed = parseOptions(process.argv.slice(2));
-if (typeof parsed === "string") {
-  process.stderr.write(`${parsed}\n${USAGE}\n`);
-  process.exit(2);
-}
-const options = parsed;
+const options = optionsOrExit(parseOptions(process.argv.slice(2)), USAGE, HELP);
 if (options.from !== undefined) {
   try {
     await reanalyse({ ...options, from: options.from });

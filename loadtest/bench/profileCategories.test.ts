@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { breakdown, selfTimeByNode, type CallFrame, type CpuProfile, type ProfileNode } from "./cpuProfile.ts";
-import { CATEGORY_RULES, categoryOf, type CategoryRule } from "./profileCategories.ts";
+import { breakdown, selfTimeByNode, type CpuProfile, type ProfileNode } from "./cpuProfile.ts";
+import { CATEGORY_RULES, categoryOf, type CallFrame, type CategoryRule } from "./profileCategories.ts";
 
 const ROOT = "file:///srv/game";
 const MODULES = `${ROOT}/node_modules`;

@@ -8,7 +8,15 @@
  * management; what is left of a patch once its parts are claimed is
  * "patch, rest". The last rule matches everything.
  */
-import type { CallFrame } from "./cpuProfile.ts";
+
+/** One frame of a V8 CPU profile's call tree (the inspector's Runtime.CallFrame). */
+export interface CallFrame {
+  functionName: string;
+  url: string;
+  /** 0-based, -1 for native and synthetic frames. */
+  lineNumber: number;
+  columnNumber: number;
+}
 
 /** Matches a frame when every given pattern does. */
 export interface FrameMatcher {

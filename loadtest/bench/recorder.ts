@@ -2,6 +2,7 @@
  * Counters every client of the generator writes into. Only what arrives
  * while `isMeasuring` counts; the histograms cost O(1) per sample.
  */
+import type { RoundTripSink } from "../frame.ts";
 import { Histogram } from "../histogram.ts";
 import type { GeneratorResult, Percentiles } from "./protocol.ts";
 
@@ -18,7 +19,7 @@ export interface UpdateClock {
   lastUpdateAtMs: number;
 }
 
-export class Recorder {
+export class Recorder implements RoundTripSink {
   isMeasuring = false;
   bytesDown = 0;
   statePayloadBytes = 0;

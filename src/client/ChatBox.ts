@@ -1,5 +1,5 @@
 import { parseChatCommand, type Recipient } from "./chatCommand.ts";
-import { isFormField } from "./dom.ts";
+import { isFormField, listen } from "./dom.ts";
 
 /** Lines kept in the chat log. */
 const MAX_LINES = 50;
@@ -28,26 +28,23 @@ export class ChatBox {
     this.log = log;
     this.input = input;
     this.deps = deps;
-    const onSubmit = (e: SubmitEvent) => {
-      e.preventDefault();
-      this.submit();
-    };
-    const onWindowKey = (e: KeyboardEvent) => {
-      if (e.key === "Enter" && document.activeElement !== input && !isFormField(e.target)) {
+    const removers = [
+      listen(form, "submit", (e) => {
         e.preventDefault();
-        input.focus();
-      }
-    };
-    const onInputKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") input.blur();
-    };
-    form.addEventListener("submit", onSubmit);
-    window.addEventListener("keydown", onWindowKey);
-    input.addEventListener("keydown", onInputKey);
+        this.submit();
+      }),
+      listen(window, "keydown", (e) => {
+        if (e.key === "Enter" && document.activeElement !== input && !isFormField(e.target)) {
+          e.preventDefault();
+          input.focus();
+        }
+      }),
+      listen(input, "keydown", (e) => {
+        if (e.key === "Escape") input.blur();
+      }),
+    ];
     this.detach = () => {
-      form.removeEventListener("submit", onSubmit);
-      window.removeEventListener("keydown", onWindowKey);
-      input.removeEventListener("keydown", onInputKey);
+      for (const remove of removers) remove();
     };
   }
 

@@ -1,4 +1,4 @@
-import { isFormField } from "./dom.ts";
+import { isFormField, listen } from "./dom.ts";
 
 /** What the player asks for this tick: movement axes in {-1, 0, 1}, aim in radians, fire. */
 export interface Intent {
@@ -44,33 +44,24 @@ export class Controls {
     this.canvas = canvas;
     this.clickFireInputs = Math.max(1, clickFireInputs);
     this.onIntentChange = onIntentChange;
-    const onKeyDown = (e: KeyboardEvent) => this.key(e, true);
-    const onKeyUp = (e: KeyboardEvent) => this.key(e, false);
-    const onMouseMove = (e: MouseEvent) => this.pointAt(e);
-    const onMouseDown = (e: MouseEvent) => {
-      if (e.button !== 0) return;
-      this.pointAt(e);
-      this.isMouseDown = true;
-      this.latchedFireInputs = this.clickFireInputs;
-      this.onIntentChange();
-    };
-    const onMouseUp = (e: MouseEvent) => {
-      if (e.button === 0) this.isMouseDown = false;
-    };
-    const onBlur = () => this.releaseAll();
-    window.addEventListener("keydown", onKeyDown);
-    window.addEventListener("keyup", onKeyUp);
-    window.addEventListener("mousemove", onMouseMove);
-    canvas.addEventListener("mousedown", onMouseDown);
-    window.addEventListener("mouseup", onMouseUp);
-    window.addEventListener("blur", onBlur);
+    const removers = [
+      listen(window, "keydown", (e) => this.key(e, true)),
+      listen(window, "keyup", (e) => this.key(e, false)),
+      listen(window, "mousemove", (e) => this.pointAt(e)),
+      listen(canvas, "mousedown", (e) => {
+        if (e.button !== 0) return;
+        this.pointAt(e);
+        this.isMouseDown = true;
+        this.latchedFireInputs = this.clickFireInputs;
+        this.onIntentChange();
+      }),
+      listen(window, "mouseup", (e) => {
+        if (e.button === 0) this.isMouseDown = false;
+      }),
+      listen(window, "blur", () => this.releaseAll()),
+    ];
     this.detach = () => {
-      window.removeEventListener("keydown", onKeyDown);
-      window.removeEventListener("keyup", onKeyUp);
-      window.removeEventListener("mousemove", onMouseMove);
-      canvas.removeEventListener("mousedown", onMouseDown);
-      window.removeEventListener("mouseup", onMouseUp);
-      window.removeEventListener("blur", onBlur);
+      for (const remove of removers) remove();
     };
   }
 

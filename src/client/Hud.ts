@@ -20,6 +20,13 @@ export interface ScoreRow {
   isConnected: boolean;
 }
 
+export interface HudElements {
+  stats: HTMLElement;
+  scoreboard: HTMLTableSectionElement;
+  killFeed: HTMLOListElement;
+  banner: HTMLElement;
+}
+
 /**
  * The DOM overlays around the canvas: the stats line (ping, FPS, players in
  * view, tick rate), the scoreboard, the kill feed and the centre banner.
@@ -32,10 +39,7 @@ export class Hud {
   private readonly onPickName: (name: string) => void;
   private scoreKey = "";
 
-  constructor(
-    elements: { stats: HTMLElement; scoreboard: HTMLTableSectionElement; killFeed: HTMLOListElement; banner: HTMLElement },
-    onPickName: (name: string) => void,
-  ) {
+  constructor(elements: HudElements, onPickName: (name: string) => void) {
     this.stats = elements.stats;
     this.scoreboard = elements.scoreboard;
     this.killFeed = elements.killFeed;

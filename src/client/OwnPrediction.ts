@@ -4,8 +4,8 @@ import { POSITION_SCALE } from "../sim/constants.ts";
 import type { LevelIndex } from "../sim/level.ts";
 import { stepWireBody, type WireBody } from "./wireMovement.ts";
 
-/** A correction larger than this is a respawn, not a misprediction: drawn as a cut, not a glide. */
-const TELEPORT_UNITS = 4;
+/** A jump larger than this (u) is a respawn, not motion or a misprediction: drawn as a cut, not a glide. */
+export const TELEPORT_UNITS = 4;
 /** Prediction errors are reported as the worst within this window. */
 const ERROR_WINDOW_MS = 5_000;
 /** Seqs of predicted positions kept to compare with the server's acknowledged state. */

@@ -21,13 +21,8 @@ export interface DrawnProjectile {
   vy: number;
 }
 
-interface Tracked {
-  ownerId: string;
-  originX: number;
-  originY: number;
-  vx: number;
-  vy: number;
-  spawnTick: number;
+/** A projectile's spawn data converted to units (u, u/s), and when the state dropped it. */
+interface Tracked extends WireProjectile {
   /** State tick of the patch that no longer held it; Infinity while it is in the state. */
   goneAtTick: number;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseChatCommand, type Recipient } from "./chatCommand.ts";
 
-const ada: Recipient = { sessionId: "s-ada", name: "ada" };
-const adaL: Recipient = { sessionId: "s-adal", name: "ada lovelace" };
-const bob: Recipient = { sessionId: "s-bob", name: "Bob" };
+const ada: Recipient = { playerId: "p-ada", name: "ada" };
+const adaL: Recipient = { playerId: "p-adal", name: "ada lovelace" };
+const bob: Recipient = { playerId: "p-bob", name: "Bob" };
 const known = [ada, adaL, bob];
 
 describe("parseChatCommand", () => {
@@ -12,7 +12,7 @@ describe("parseChatCommand", () => {
     ["/w ada lovelace hello", { kind: "dm", to: adaL, text: "hello" }],
     ["/w BOB  yo ", { kind: "dm", to: bob, text: "yo" }],
     ["/whisper bob yo", { kind: "dm", to: bob, text: "yo" }],
-    ["/msg s-bob by id", { kind: "dm", to: bob, text: "by id" }],
+    ["/msg p-bob by id", { kind: "dm", to: bob, text: "by id" }],
   ])("%s", (line, expected) => {
     expect(parseChatCommand(line, known)).toEqual(expected);
   });

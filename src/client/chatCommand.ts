@@ -1,6 +1,7 @@
 /** A player a direct message can go to. */
 export interface Recipient {
-  sessionId: string;
+  /** The address: the `playerId` of its state entity (the join token's subject, or its session id in anonymous play). */
+  playerId: string;
   name: string;
 }
 
@@ -13,7 +14,7 @@ const USAGE = "direct messages only: /w <name> <text>, /r <text> to reply, or cl
 /**
  * Parses what the player typed into the chat box. `/w name text` whispers to
  * a player by name (names may contain spaces, so the longest known name that
- * prefixes the rest wins; a session id works too); `/r text` replies to
+ * prefixes the rest wins; a player id works too); `/r text` replies to
  * `lastSender`.
  */
 export function parseChatCommand(line: string, known: readonly Recipient[], lastSender?: Recipient): ChatCommand {
@@ -31,7 +32,7 @@ export function parseChatCommand(line: string, known: readonly Recipient[], last
   let best: Recipient | undefined;
   let bestLength = -1;
   for (const r of known) {
-    for (const handle of [r.name, r.sessionId]) {
+    for (const handle of [r.name, r.playerId]) {
       const h = handle.toLowerCase();
       const isPrefix = restLower === h || restLower.startsWith(`${h} `);
       if (isPrefix && h.length > bestLength) {

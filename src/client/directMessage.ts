@@ -1,4 +1,5 @@
 import type { Room } from "@colyseus/sdk";
+import { CLIENT_MESSAGES, type DirectMessageDelivered, type DirectMessageRequest } from "../../rooms/messages.ts";
 import type { Recipient } from "./chatCommand.ts";
 
 /**
@@ -7,12 +8,13 @@ import type { Recipient } from "./chatCommand.ts";
  * online") or the failure (no handler, timeout, connection closed) as the message.
  */
 export async function sendDirectMessage(room: Room, to: Recipient, text: string, timeoutMs: number): Promise<void> {
-  let reply: unknown;
+  let reply: DirectMessageDelivered | undefined;
   try {
-    reply = await room.request("dm", { to: to.sessionId, text }, { timeout: timeoutMs });
+    reply = await room.request<DirectMessageRequest, DirectMessageDelivered | undefined>(
+      CLIENT_MESSAGES.DIRECT_MESSAGE, { to: to.playerId, text }, { timeout: timeoutMs });
   } catch (error) {
     const reason = (error as { reason?: unknown }).reason;
     throw new Error(typeof reason === "string" ? reason : error instanceof Error ? error.message : String(error));
   }
-  if ((reply as { delivered?: unknown } | undefined)?.delivered !== true) throw new Error("not delivered");
+  if (reply?.delivered !== true) throw new Error("not delivered");
 }

@@ -9,3 +9,11 @@ export function byId<T extends HTMLElement>(id: string, kind: new () => T): T {
 export function isFormField(target: EventTarget | null): boolean {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
+
+/** Adds `listener` to `target`; the returned function removes it again. */
+export function listen<K extends keyof WindowEventMap>(target: Window, type: K, listener: (e: WindowEventMap[K]) => void): () => void;
+export function listen<K extends keyof HTMLElementEventMap>(target: HTMLElement, type: K, listener: (e: HTMLElementEventMap[K]) => void): () => void;
+export function listen(target: EventTarget, type: string, listener: (e: Event) => void): () => void {
+  target.addEventListener(type, listener);
+  return () => target.removeEventListener(type, listener);
+}

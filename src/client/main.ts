@@ -2,6 +2,8 @@ import { installDebugHook, type OverlayName } from "./debugHook.ts";
 import { byId } from "./dom.ts";
 import { GameSession, type SessionElements } from "./GameSession.ts";
 import { describeJoinError, joinArena, type JoinChoice } from "./joinArena.ts";
+import { DM_TEXT_MAX_CHARS } from "../../rooms/messages.ts";
+import { PLAYER_NAME_MAX_CHARS } from "../identifiers.ts";
 
 /** Browser entry: the join form, the game session, and the reconnecting / disconnected screens. */
 
@@ -28,6 +30,9 @@ const reconnecting = byId("reconnecting", HTMLElement);
 const disconnected = byId("disconnected", HTMLElement);
 const disconnectedReason = byId("disconnected-reason", HTMLElement);
 const playAgain = byId("play-again", HTMLButtonElement);
+// The server's limits, from their one definition: the page carries none of its own.
+nameInput.maxLength = PLAYER_NAME_MAX_CHARS;
+elements.chatInput.maxLength = DM_TEXT_MAX_CHARS;
 
 const isDebug = new URLSearchParams(location.search).has("debug");
 // Matchmaking goes to wherever this page came from (origin and path, so a

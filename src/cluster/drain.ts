@@ -1,13 +1,16 @@
-import { matchMaker, type Server } from "@colyseus/core";
+import type { Server } from "@colyseus/core";
 import type { Logger } from "pino";
-import type { ProcessRegistry } from "./processRegistry.ts";
-
-/** Room types whose clients do not hold a drain open (a lobby only lists rooms). */
-const NON_GAME_ROOMS = new Set(["lobby"]);
 
 export interface DrainOptions {
   server: Server;
-  registry: ProcessRegistry;
+  /** Publishes this process as draining: from then on placement skips it. */
+  setDraining: () => Promise<void>;
+  /** Locks this process's game rooms, so they take no new players. */
+  lockGameRooms: () => Promise<void>;
+  /** Game rooms still running here. */
+  gameRooms: () => number;
+  /** Takes this process out of the cluster's records (its record, count and heartbeat). */
+  leaveCluster: () => Promise<void>;
   drainTimeoutS: number;
   logger: Logger;
   /** Resolves early when the operator insists (a second signal). */
@@ -16,34 +19,29 @@ export interface DrainOptions {
   beforeShutdown?: () => void;
 }
 
-async function localGameRooms() {
-  const listed = await matchMaker.driver.query({ processId: matchMaker.processId });
-  return listed.filter((room) => !NON_GAME_ROOMS.has(room.name));
-}
-
 /**
  * Takes this process out of service without cutting games short: placement
  * skips it at once, its rooms stop taking new players but keep running until
  * they empty or the timeout passes; then the rest are closed (Colyseus'
  * SERVER_SHUTDOWN, 4001), the listings removed, and the process may exit.
  */
-export async function drain({ server, registry, drainTimeoutS, logger, abort, beforeShutdown }: DrainOptions): Promise<void> {
-  await registry.setDraining();
-  for (const listing of await localGameRooms()) await matchMaker.getLocalRoomById(listing.roomId)?.lock();
+export async function drain(options: DrainOptions): Promise<void> {
+  const { server, drainTimeoutS, logger, abort, beforeShutdown } = options;
+  await options.setDraining();
+  await options.lockGameRooms();
   logger.info({ event: "drain_started", drainTimeoutS }, "draining: no new rooms here");
 
   let isAborted = false;
   void abort.then(() => (isAborted = true));
   const deadline = Date.now() + drainTimeoutS * 1000;
-  let remaining = await localGameRooms();
-  while (remaining.length > 0 && Date.now() < deadline && !isAborted) {
+  while (options.gameRooms() > 0 && Date.now() < deadline && !isAborted) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    remaining = await localGameRooms();
   }
-  logger.info({ event: "drain_finished", roomsClosed: remaining.length }, remaining.length > 0
+  const remaining = options.gameRooms();
+  logger.info({ event: "drain_finished", roomsClosed: remaining }, remaining > 0
     ? "drain timeout: closing the remaining rooms"
     : "all rooms emptied");
-  await registry.stop();
+  await options.leaveCluster();
   beforeShutdown?.();
   await server.gracefullyShutdown(false);
 }

@@ -1,7 +1,7 @@
 /**
  * Load-aware room placement, as pure functions over what every process
  * publishes about itself, and the Placer that applies them to the shared
- * counts (processRegistry.ts gives it presence, so every room creation sees
+ * counts (processSelector.ts gives it presence, so every room creation sees
  * fresh figures).
  */
 
@@ -96,7 +96,7 @@ export function isPlacementFair(
     || scoreOf(other, placedRooms.get(other.processId) ?? 0, pending) > chosenScore - 1);
 }
 
-/** Where placement reads the published records and keeps the shared game-room counts (presence, in processRegistry.ts). */
+/** Where placement reads the published records and keeps the shared game-room counts (presence, in processSelector.ts). */
 export interface PlacementStore {
   /** Every published record and the shared counts, both requested in one synchronous step. */
   read(): Promise<{ records: ProcessRecord[]; placedRooms: ReadonlyMap<string, number> }>;

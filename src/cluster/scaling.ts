@@ -1,8 +1,9 @@
-import { matchMaker, ServerError, type MatchMakerDriver, type Presence } from "@colyseus/core";
+import { ServerError, type MatchMakerDriver, type Presence } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
+import { forgetFailedListingReads, subscriberConnectionOf, wrapMatchmakingCalls } from "../../rooms/colyseusInternals.ts";
 import { ERROR_CODES } from "../closeCodes.ts";
 import { redactUrl, redactUrlsIn } from "../redact.ts";
 import { spreadJoins } from "./spreadJoins.ts";
@@ -74,7 +75,7 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
   const presence = new RedisPresence(presenceClient);
   markRejectionsHandled(presence);
   // The presence's subscriber connection carries every cross-process message: it is watched too.
-  const subscriberClient = (presence as unknown as { sub: Redis }).sub;
+  const subscriberClient = subscriberConnectionOf(presence);
   const watched: Watched[] = [presenceClient, driverClient, subscriberClient].map((client) => ({ client, isPinging: false, silentSince: undefined }));
   const isUp = () => watched.every((w) => w.client.status === "ready" && w.silentSince === undefined);
   const recoveryListeners: (() => void)[] = [];
@@ -173,36 +174,6 @@ function markRejectionsHandled(presence: RedisPresence): void {
   }
 }
 
-/** The private read sharing of RedisDriver 0.18.3 (`getRooms`), as patched below. */
-interface SharedListingReads {
-  _concurrentRoomCacheRequest?: Promise<unknown>;
-  _roomCacheRequestByName: Record<string, Promise<unknown> | undefined>;
-  getRooms(roomName?: string): Promise<unknown>;
-}
-
-/**
- * RedisDriver shares one in-flight read of the listings among concurrent
- * matchmaking calls, and forgets it only when it succeeds: one failed read (a
- * command timeout) was handed to every later call, and matchmaking answered
- * 503 forever after Redis came back. This forgets a failed read too.
- */
-function forgetFailedListingReads(driver: RedisDriver): RedisDriver {
-  const shared = driver as unknown as SharedListingReads;
-  const getRooms = shared.getRooms.bind(driver);
-  shared.getRooms = (roomName) => {
-    const read = getRooms(roomName);
-    const key = String(roomName);
-    const sharedRead = shared._concurrentRoomCacheRequest;
-    return read.catch((error: unknown) => {
-      // Only if still the failed one: a caller may already have started a fresh read.
-      if (shared._roomCacheRequestByName[key] === read) delete shared._roomCacheRequestByName[key];
-      if (shared._concurrentRoomCacheRequest === sharedRead) shared._concurrentRoomCacheRequest = undefined;
-      throw error;
-    });
-  };
-  return driver;
-}
-
 /**
  * Matchmaking needs the shared listings: while Redis is down, answer every
  * matchmaking call with a clear 503 instead of letting it hang on a queued
@@ -210,13 +181,11 @@ function forgetFailedListingReads(driver: RedisDriver): RedisDriver {
  * command times out, or at `deadlineMs` at the latest (a command that fails inside
  * some of core's own promise chains leaves the call pending forever otherwise).
  * Colyseus routes /matchmake before any express middleware, so the gate wraps
- * its controller, the one entry point of those requests.
+ * the matchmaking calls themselves.
  */
 export function refuseMatchmakingWhileRedisDown(scaling: Scaling, deadlineMs: number): void {
-  const controller = matchMaker.controller;
-  const invoke = controller.invokeMethod.bind(controller);
   const unavailable = () => new ServerError(ERROR_CODES.MATCHMAKING_UNAVAILABLE, "matchmaking is unavailable: the server lost its connection to Redis; retry shortly");
-  controller.invokeMethod = async (...args: Parameters<typeof invoke>) => {
+  wrapMatchmakingCalls((invoke) => async (...args) => {
     if (scaling.redisHealth() === "down") throw unavailable();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
@@ -230,7 +199,7 @@ export function refuseMatchmakingWhileRedisDown(scaling: Scaling, deadlineMs: nu
     } finally {
       clearTimeout(timer);
     }
-  };
+  });
 }
 
 /** ioredis' command timeout, as Colyseus' controller re-throws it (a ServerError with the same message). */

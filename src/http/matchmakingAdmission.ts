@@ -1,5 +1,6 @@
-import { matchMaker, ServerError, type Presence } from "@colyseus/core";
+import { ServerError, type Presence } from "@colyseus/core";
 import type { Logger } from "pino";
+import { wrapMatchmakingCalls } from "../../rooms/colyseusInternals.ts";
 import { limitKeyOf, type AddressSet } from "../clientAddress.ts";
 import { ERROR_CODES } from "../closeCodes.ts";
 import { LogThrottle } from "../logThrottle.ts";
@@ -51,9 +52,7 @@ export function installMatchmakingAdmission(options: MatchmakingAdmissionOptions
     throw new ServerError(ERROR_CODES.RATE_LIMITED, `too many ${what} from your address: retry in ${decision.retryAfterS} s`);
   }
 
-  const controller = matchMaker.controller;
-  const invoke = controller.invokeMethod.bind(controller);
-  controller.invokeMethod = async (...args: Parameters<typeof invoke>) => {
+  wrapMatchmakingCalls((invoke) => async (...args) => {
     const [, , clientOptions, authContext] = args;
     const address = authContext?.headers?.get(CLIENT_ADDRESS_HEADER) ?? undefined;
     if (address !== undefined) {
@@ -61,7 +60,7 @@ export function installMatchmakingAdmission(options: MatchmakingAdmissionOptions
       if (typeof clientOptions === "object" && clientOptions !== null) requesters.set(clientOptions, address);
     }
     return invoke(...args);
-  };
+  });
 
   return {
     guardRoomCreation: (select) => async (roomName, clientOptions) => {

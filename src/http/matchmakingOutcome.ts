@@ -1,4 +1,5 @@
 import { matchMaker } from "@colyseus/core";
+import { wrapMatchmakingCalls } from "../../rooms/colyseusInternals.ts";
 import { ERROR_CODES } from "../closeCodes.ts";
 
 /** How a matchmaking request ended, as `gameserver_matchmaking_*` label it. */
@@ -17,7 +18,7 @@ const INVALID_REQUEST_CODES: ReadonlySet<number> = new Set([520, ERROR_CODES.INV
 /**
  * The outcome of one matchmaking call from what it threw (undefined: a seat was reserved).
  * Two answers share 503, so the message tells them apart: "server full" (every process at its caps
- * or draining, see processRegistry.ts) and Colyseus' "already full" (the room filled while a seat
+ * or draining, see src/cluster/processSelector.ts) and Colyseus' "already full" (the room filled while a seat
  * was being reserved, after its retries) are `full`; Redis lost or a timeout is `unavailable`.
  */
 export function matchmakingOutcomeOf(error: unknown): MatchmakingOutcome {
@@ -41,9 +42,7 @@ export type MatchmakingObserver = (method: string, outcome: MatchmakingOutcome, 
  * before matchmaking (a body too large or too slow) are not matchmaking calls and are not seen.
  */
 export function observeMatchmaking(observe: MatchmakingObserver): void {
-  const controller = matchMaker.controller;
-  const invoke = controller.invokeMethod.bind(controller);
-  controller.invokeMethod = async (...args: Parameters<typeof invoke>) => {
+  wrapMatchmakingCalls((invoke) => async (...args) => {
     const method = MATCHMAKING_METHODS.includes(args[0]) ? args[0] : "other";
     const started = performance.now();
     try {
@@ -54,5 +53,5 @@ export function observeMatchmaking(observe: MatchmakingObserver): void {
       observe(method, matchmakingOutcomeOf(error ?? new Error("unknown")), (performance.now() - started) / 1000);
       throw error;
     }
-  };
+  });
 }

@@ -1,10 +1,10 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { ArenaTelemetry } from "../../rooms/settings.ts";
+import type { RoomTypeCount } from "../../rooms/liveRooms.ts";
 import type { ClientNetStats } from "../../rooms/roomStats.ts";
+import type { ArenaTelemetry, RoomIdentity } from "../../rooms/settings.ts";
 import { MATCHMAKING_METHODS, MATCHMAKING_OUTCOMES, type MatchmakingOutcome } from "../http/matchmakingOutcome.ts";
 import type { BuildInfo } from "./buildInfo.ts";
 import type { ProcessSnapshot } from "./processSnapshot.ts";
-import type { RoomTypeCount } from "./roomCensus.ts";
 
 export interface RoomSampleForMetrics {
   sentBytes: number;
@@ -46,8 +46,7 @@ export class GameMetrics implements ArenaTelemetry {
   readonly registry = new Registry();
   /** Off: tick and patch reports are ignored (for measuring what metrics cost). */
   isEnabled = true;
-  private readonly roomTypes = new Map<string, string>();
-  /** Per room, its series bound to their labels once: observe() with a label object hashes the labels on every call. */
+  /** Per room type, its series bound to their labels once: observe() with a label object hashes the labels on every call. */
   private readonly roomSeries = new Map<string, RoomSeries>();
   private readonly tickBudgetMicros: number;
   private readonly gameRoomTypes: readonly string[];
@@ -152,26 +151,16 @@ export class GameMetrics implements ArenaTelemetry {
     }
   }
 
-  onRoomCreated(roomId: string, roomType: string): void {
-    this.roomTypes.set(roomId, roomType);
-    this.roomSeries.delete(roomId);
-  }
-
-  onRoomDisposed(roomId: string): void {
-    this.roomTypes.delete(roomId);
-    this.roomSeries.delete(roomId);
-  }
-
-  onTick(roomId: string, simMicros: number): void {
+  onTick(room: RoomIdentity, simMicros: number): void {
     if (!this.isEnabled) return;
-    const series = this.seriesOf(roomId);
+    const series = this.seriesOf(room.roomType);
     series.tickSeconds.observe(simMicros / 1e6);
     if (simMicros > this.tickBudgetMicros) series.overruns.inc();
   }
 
-  onPatch(roomId: string, patchMicros: number): void {
+  onPatch(room: RoomIdentity, patchMicros: number): void {
     if (!this.isEnabled) return;
-    const series = this.seriesOf(roomId);
+    const series = this.seriesOf(room.roomType);
     series.patchSeconds.observe(patchMicros / 1e6);
     if (patchMicros > this.tickBudgetMicros) series.overruns.inc();
   }
@@ -183,16 +172,16 @@ export class GameMetrics implements ArenaTelemetry {
     this.matchmakingSeconds.observe({ outcome }, seconds);
   }
 
-  private seriesOf(roomId: string): RoomSeries {
-    let series = this.roomSeries.get(roomId);
+  private seriesOf(roomType: string): RoomSeries {
+    let series = this.roomSeries.get(roomType);
     if (series === undefined) {
-      const labels = { room_type: this.roomTypes.get(roomId) ?? "unknown" };
+      const labels = { room_type: roomType };
       series = {
         tickSeconds: this.tickSeconds.labels(labels),
         patchSeconds: this.patchSeconds.labels(labels),
         overruns: this.overruns.labels(labels),
       };
-      this.roomSeries.set(roomId, series);
+      this.roomSeries.set(roomType, series);
     }
     return series;
   }

@@ -1,23 +1,23 @@
-import { matchMaker, type Presence } from "@colyseus/core";
+import type { Presence } from "@colyseus/core";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Logger } from "pino";
-import type { ArenaRoom } from "../../rooms/ArenaRoom.ts";
-import type { ArenaTelemetry } from "../../rooms/settings.ts";
+import { quietly } from "../../rooms/channels.ts";
+import type { LiveRooms } from "../../rooms/liveRooms.ts";
 import { percentile } from "../percentile.ts";
-import type { Health } from "../app.ts";
 import { ClusterView } from "./clusterView.ts";
 import type { GameMetrics, RoomSampleForMetrics } from "./metrics.ts";
-import type { ProcessSnapshot, RoomSummary } from "./processSnapshot.ts";
-import { RoomCensus } from "./roomCensus.ts";
-import { quietly } from "../../rooms/channels.ts";
+import type { Health, ProcessSnapshot, RoomSummary } from "./processSnapshot.ts";
 
-export const STATS_CHANNEL = "gs:stats";
+const STATS_CHANNEL = "gs:stats";
 const SAMPLE_INTERVAL_MS = 1_000;
 
 export interface ProcessMonitorOptions {
   presence: () => Presence;
   address: string;
+  /** What the process reports about itself. */
   health: () => Health;
+  /** The process's record of its live rooms: game rooms bring their stats. */
+  liveRooms: LiveRooms;
   metrics: GameMetrics | undefined;
   logger: Logger;
 }
@@ -27,12 +27,9 @@ export interface ProcessMonitorOptions {
  * publishes a compact snapshot through presence; listens to every process's
  * snapshots to keep the cluster view that any process can serve.
  */
-export class ProcessMonitor implements ArenaTelemetry {
+export class ProcessMonitor {
   readonly view = new ClusterView();
-  /** Rooms and clients of every registered room type, for the metrics (game rooms report more through telemetry). */
-  private readonly census = new RoomCensus();
   private readonly options: ProcessMonitorOptions;
-  private readonly roomCreatedAt = new Map<string, number>();
   private readonly eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
   private lastCpu = process.cpuUsage();
   private lastCpuAtMs = performance.now();
@@ -47,21 +44,8 @@ export class ProcessMonitor implements ArenaTelemetry {
     this.options = options;
   }
 
-  // Tick and patch times reach the monitor through each room's own RoomStats.
-  onTick(): void {}
-  onPatch(): void {}
-
-  onRoomCreated(roomId: string): void {
-    this.roomCreatedAt.set(roomId, Date.now());
-  }
-
-  onRoomDisposed(roomId: string): void {
-    this.roomCreatedAt.delete(roomId);
-  }
-
-  /** Call once every room type is defined. */
+  /** Starts sampling once a second and listening to every process's snapshots. */
   async start(): Promise<void> {
-    this.census.start();
     this.eventLoopDelay.enable();
     // Redis silent at start-up must not stop the process: the presence keeps the subscription it
     // was asked for and makes it again when its connection comes back.
@@ -99,20 +83,20 @@ export class ProcessMonitor implements ArenaTelemetry {
     const samples = new Map<string, RoomSampleForMetrics>();
     const allTickMicros: number[] = [];
     let bytesOutPerS = 0;
-    for (const [roomId, createdAt] of this.roomCreatedAt) {
-      const room = matchMaker.getLocalRoomById(roomId) as ArenaRoom | undefined;
-      if (room === undefined) continue;
+    for (const { roomId, roomType, createdAtMs, room } of this.options.liveRooms.values()) {
+      // Game rooms only: a lobby has no ticks to show.
+      if (room.stats === undefined) continue;
       const sample = room.stats.sample(room.clients);
       const tickMicros = sample.simMicros.map((sim, i) => sim + (sample.patchMicros[i] ?? 0));
       allTickMicros.push(...tickMicros);
       bytesOutPerS += sample.bytesOutPerS;
       samples.set(roomId, { ...sample, sentBytes: sample.bytesOutPerS * (SAMPLE_INTERVAL_MS / 1000) });
       rooms.push({
-        roomId, roomType: room.roomName, processId: health.processId,
+        roomId, roomType, processId: health.processId,
         clients: room.clients.length, maxClients: room.maxClients,
         tickP99Ms: round(percentile(tickMicros, 99) / 1000 || 0),
-        bytesOutPerS: sample.bytesOutPerS, ageS: Math.round((now - createdAt) / 1000), locked: room.locked,
-        stateSizeBytes: room.fullStateBytes(),
+        bytesOutPerS: sample.bytesOutPerS, ageS: Math.round((now - createdAtMs) / 1000), locked: room.locked,
+        stateSizeBytes: room.fullStateBytes?.() ?? 0,
       });
     }
     const cpu = process.cpuUsage(this.lastCpu);
@@ -128,7 +112,7 @@ export class ProcessMonitor implements ArenaTelemetry {
       tickP99Ms: round(percentile(allTickMicros, 99) / 1000 || 0), bytesOutPerS,
       draining: health.draining, redis: health.redis, load: health.load, rooms,
     };
-    this.options.metrics?.update(snapshot, samples, this.census.count());
+    this.options.metrics?.update(snapshot, samples, this.options.liveRooms.countByType());
     return snapshot;
   }
 }

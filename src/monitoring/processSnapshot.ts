@@ -1,4 +1,20 @@
-import type { RedisHealth } from "../cluster/scaling.ts";
+/** Redis as this process sees it; "embedded" without REDIS_URL. */
+export type RedisState = "ok" | "down" | "embedded";
+
+/** What this process reports about itself (GET /healthz, and the figures its snapshot starts from): the app implements it. */
+export interface Health {
+  status: "ok" | "draining";
+  processId: string;
+  /** The OS process id, for operators and supervisors. */
+  pid: number;
+  rooms: number;
+  clients: number;
+  uptimeS: number;
+  draining: boolean;
+  redis: RedisState;
+  /** This process's placement score (room equivalents). */
+  load: number;
+}
 
 /** One room as the monitoring panel lists it. */
 export interface RoomSummary {
@@ -28,7 +44,7 @@ export interface ProcessSnapshot {
   tickP99Ms: number;
   bytesOutPerS: number;
   draining: boolean;
-  redis: RedisHealth;
+  redis: RedisState;
   load: number;
   rooms: RoomSummary[];
 }

@@ -1,6 +1,8 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { Redis } from "ioredis";
-import { freePort, startServer, type RunningServer } from "./serverProcess.ts";
+import { freePort } from "../../loadtest/ports.ts";
+import { startServer, type RunningServer } from "./serverProcess.ts";
+import { stopWhenDone } from "./teardown.ts";
 
 export interface SeatReservation {
   name: string;
@@ -15,9 +17,11 @@ export interface SeatReservation {
  * address, side by side (one after another, a loaded machine can spend a
  * test's whole timeout starting them), and resolves once every one has
  * published its placement record, so the first placement already sees them all.
+ * Stopped when its owner is done (see stopWhenDone).
  */
 export async function startCluster(count: number, redisUrl: string, env: Record<string, string> = {}): Promise<RunningServer[]> {
-  const ports = await distinctFreePorts(count * 2);
+  const ports: number[] = [];
+  for (let i = 0; i < count * 2; i++) ports.push(await freePort());
   const started = await Promise.allSettled(Array.from({ length: count }, (_, i) =>
     startServer({ REDIS_URL: redisUrl, PORT: String(ports[2 * i]), ADMIN_PORT: String(ports[2 * i + 1]), ...env })));
   const servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
@@ -29,19 +33,14 @@ export async function startCluster(count: number, redisUrl: string, env: Record<
     await stopAll(servers);
     throw error;
   }
+  // Each server also stops itself; registered last, this runs first and stops them side by side.
+  stopWhenDone(() => stopAll(servers));
   return servers;
-}
-
-/** Ports nobody listens on right now, no two alike (probes one at a time can be handed the same port twice). */
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
 }
 
 /**
  * Resolves once `count` processes have published their placement record
- * (the `gs:processes` hash of src/cluster/processRegistry.ts): a process
+ * (the `gs:processes` hash of src/cluster/ProcessRecordPublisher.ts): a process
  * answers /healthz a moment before its record lands.
  */
 export async function waitForProcessRecords(redisUrl: string, count: number, timeoutMs = 10_000): Promise<void> {
@@ -57,6 +56,7 @@ export async function waitForProcessRecords(redisUrl: string, count: number, tim
   }
 }
 
+/** SIGTERM to every one at once, each SIGKILLed if still up 2 s later. */
 export async function stopAll(servers: RunningServer[]): Promise<void> {
   await Promise.all(servers.map((s) => s.stop(2_000)));
 }
@@ -87,14 +87,33 @@ export async function reserveSeat(server: RunningServer, method: "joinOrCreate" 
   return { status: response.status, body: body as SeatReservation & { code?: number; error?: string } };
 }
 
-/** Matchmakes through `server` and connects wherever the reservation points. */
+/** Matchmakes through `server` and connects wherever the reservation points; the room is left when its owner is done. */
 export async function joinThrough(server: RunningServer, options: Record<string, unknown> = {}) {
   const { status, body } = await reserveSeat(server, "joinOrCreate", options);
   if (status !== 200) throw new Error(`matchmaking answered ${status}: ${JSON.stringify(body)}`);
-  const room: Room = await new Client(server.wsUrl).consumeSeatReservation(body as never);
+  const room: Room = leaveWhenDone(await new Client(server.wsUrl).consumeSeatReservation(body as never));
   return { room, reservation: body };
 }
 
-export async function leaveAll(rooms: Room[]): Promise<void> {
-  await Promise.all(rooms.map((r) => (r.connection.isOpen ? r.leave().catch(() => undefined) : undefined)));
+interface Leavable {
+  connection: { isOpen: boolean };
+  leave(): Promise<unknown>;
+}
+
+/** How long a leave may take: one whose server is going away may never settle. */
+const LEAVE_DEADLINE_MS = 2_000;
+
+/**
+ * `room`, left when its owner is done (see stopWhenDone): before the servers, which were
+ * started earlier and so stop later. A closed room is not left; a leave is given 2 s.
+ */
+export function leaveWhenDone<R extends Leavable>(room: R): R {
+  stopWhenDone(async () => {
+    if (!room.connection.isOpen) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise((resolve) => (timer = setTimeout(resolve, LEAVE_DEADLINE_MS)));
+    await Promise.race([room.leave().catch(() => undefined), deadline]);
+    clearTimeout(timer);
+  });
+  return room;
 }

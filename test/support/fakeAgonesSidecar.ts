@@ -1,5 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { createRequire } from "node:module";
+import { stopWhenDone } from "./teardown.ts";
 
 // The SDK package's own generated service definitions and messages: the fake speaks exactly the
 // protocol the client library does (agones.dev.sdk.SDK and agones.dev.sdk.beta.SDK over gRPC).
@@ -44,11 +45,11 @@ export interface FakeSidecar {
   counter(name: string): { count: number; capacity: number } | undefined;
   /** Health streams opened so far (the SDK keeps one open and writes a ping per Health()). */
   healthStreams(): number;
-  /** Stops at once, dropping connections: what the client sees when the sidecar dies. */
+  /** Stops at once, dropping connections: what the client sees when the sidecar dies. Idempotent. */
   stop(): Promise<void>;
 }
 
-/** A stand-in for the Agones SDK server sidecar, on 127.0.0.1, recording every request. */
+/** A stand-in for the Agones SDK server sidecar, on 127.0.0.1, recording every request. Stopped when its owner is done (see stopWhenDone). */
 export async function startFakeSidecar(options: FakeSidecarOptions = {}): Promise<FakeSidecar> {
   const calls: SidecarCall[] = [];
   let state = "Scheduled";
@@ -144,14 +145,14 @@ export async function startFakeSidecar(options: FakeSidecarOptions = {}): Promis
     });
   });
 
+  const stop = async () => server.forceShutdown();
+  stopWhenDone(stop);
   return {
     port,
     calls,
     state: () => state,
     counter: (name) => counters.get(name),
     healthStreams: () => healthStreams,
-    async stop() {
-      server.forceShutdown();
-    },
+    stop,
   };
 }

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { createServer, connect, type Socket } from "node:net";
+import { stopWhenDone } from "./teardown.ts";
 
 export interface LinkProxy {
   port: number;
@@ -7,13 +8,14 @@ export interface LinkProxy {
   cut(): void;
   /** The link is back: held bytes are delivered and traffic flows again. */
   restore(): void;
+  /** Closes the relay and every connection through it. Idempotent. */
   close(): Promise<void>;
 }
 
 /**
  * A TCP relay on a free loopback port in front of 127.0.0.1:`targetPort`, whose link can be cut
  * without closing anything: what a pulled cable or a dead router does to a connection, and what
- * stopping the server (which closes sockets at once) does not.
+ * stopping the server (which closes sockets at once) does not. Closed when its owner is done (see stopWhenDone).
  */
 export async function startLinkProxy(targetPort: number): Promise<LinkProxy> {
   let isCut = false;
@@ -39,6 +41,13 @@ export async function startLinkProxy(targetPort: number): Promise<LinkProxy> {
   await once(server, "listening");
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
+  const close = async () => {
+    for (const socket of sockets) socket.destroy();
+    if (!server.listening) return;
+    server.close();
+    await once(server, "close");
+  };
+  stopWhenDone(close);
   return {
     port: address.port,
     cut: () => {
@@ -48,10 +57,6 @@ export async function startLinkProxy(targetPort: number): Promise<LinkProxy> {
       isCut = false;
       for (const { to, data } of held.splice(0)) if (!to.destroyed) to.write(data);
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-      await once(server, "close");
-    },
+    close,
   };
 }

@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { connect } from "node:net";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../loadtest/ports.ts";
 import { findTool } from "./requireTool.ts";
-import { freePort } from "./serverProcess.ts";
+import { stopWhenDone } from "./teardown.ts";
 
 /** The one committed proxy config; see its header for the marker convention this file applies. */
 export const NGINX_CONFIG_PATH = fileURLToPath(new URL("../../deploy/nginx/gameserver.conf", import.meta.url));
@@ -130,6 +131,7 @@ export async function renderNginxInto(processes: string[], listen: string): Prom
  * Runs the committed config (rendered: listening on a free loopback port, process N at
  * 127.0.0.1:upstreamPorts[N-1], state in a temp dir) in the foreground, and resolves once it
  * accepts connections. Upstreams may start later: nginx answers 502 until they do.
+ * Stopped when its owner is done (see stopWhenDone).
  */
 export async function startNginx({ upstreamPorts }: { upstreamPorts: number[] }): Promise<RunningNginx> {
   const binary = nginxBinary();
@@ -180,6 +182,7 @@ export async function startNginx({ upstreamPorts }: { upstreamPorts: number[] })
     await stop();
     throw error;
   }
+  stopWhenDone(stop);
 
   return {
     port,

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { freePort } from "./serverProcess.ts";
+import { freePort } from "../../loadtest/ports.ts";
+import { stopWhenDone } from "./teardown.ts";
 
 export interface PrivateRedis {
   port: number;
   url: string;
-  /** Stops the server (data is lost: no persistence). */
+  /** Stops the server (data is lost: no persistence). Idempotent. */
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
@@ -16,6 +17,7 @@ export interface PrivateRedis {
  * A private redis-server on a free port, so tests that stop, restart or flush
  * Redis never touch the shared one on 6379. Nothing is persisted. `extraArgs`
  * go to redis-server (`["--requirepass", pw]`, say); `url` carries no credentials.
+ * Stopped when its owner is done (see stopWhenDone), restarted or not.
  */
 export async function startPrivateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
   const port = await freePort();
@@ -47,6 +49,8 @@ export async function startPrivateRedis(extraArgs: string[] = []): Promise<Priva
     await exited;
   }
 
+  // Registered first: a start that times out leaves a process to stop too.
+  stopWhenDone(stop);
   await start();
   return { port, url: `redis://127.0.0.1:${port}`, stop, start };
 }

@@ -1,51 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../loadtest/ports.ts";
+import { startScript, type ExitResult } from "./scriptProcess.ts";
+import { stopWhenDone } from "./teardown.ts";
 
 const ENTRY = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
 
-/** A port nobody listens on right now, picked by the OS. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const address = probe.address();
-  probe.close();
-  await once(probe, "close");
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-export interface ExitResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the server entry point with `env` until it exits by itself (or the deadline kills it). */
 export async function runToExit(env: Record<string, string>, deadlineMs = 10_000): Promise<ExitResult> {
-  return runScriptToExit(ENTRY, [], env, deadlineMs, "exit");
-}
-
-/**
- * Runs a Node script with `args` and `env` until it ends by itself; SIGKILL at the deadline.
- * `until: "close"` also waits for its output to end (a supervisor relays its workers' lines).
- */
-export async function runScriptToExit(
-  script: string, args: string[], env: Record<string, string>, deadlineMs: number, until: "exit" | "close" = "exit",
-): Promise<ExitResult> {
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const killer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
-  const [code, signal] = (await once(child, until)) as [number | null, NodeJS.Signals | null];
-  clearTimeout(killer);
-  return { code, signal, stdout, stderr };
+  return startScript(ENTRY, [], { env, deadlineMs }).exited;
 }
 
 export interface RunningServer {
@@ -57,13 +22,14 @@ export interface RunningServer {
   child: ChildProcess;
   /** Parsed JSON log lines so far. */
   logs: Record<string, unknown>[];
-  /** SIGTERM, then wait for the exit (SIGKILL after the deadline). */
+  /** SIGTERM (and SIGCONT, in case a test froze it), then wait for the exit (SIGKILL after the deadline). Idempotent. */
   stop(deadlineMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
  * Starts a real server process and resolves once it is ready (/readyz): on a
  * free port, or on `env.PORT` (to bring a stopped server back where clients expect it).
+ * Stopped when its owner is done (see stopWhenDone).
  */
 export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningServer> {
   const port = env.PORT !== undefined ? Number(env.PORT) : await freePort();
@@ -93,7 +59,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return {
+  const server: RunningServer = {
     port,
     httpUrl: `http://127.0.0.1:${port}`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
@@ -103,6 +69,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     async stop(deadlineMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
       const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+      child.kill("SIGCONT");
       child.kill("SIGTERM");
       const killer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
       const [code, signal] = await exited;
@@ -110,4 +77,6 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
       return { code, signal };
     },
   };
+  stopWhenDone(() => server.stop());
+  return server;
 }

@@ -11,7 +11,7 @@
  */
 import { Client, Protocol, type InputHandle, type Room } from "@colyseus/sdk";
 import type { Intent } from "../../brain.ts";
-import { createFrameHeader, PROTOCOL_CODE_MASK, readFrameHeader, ROOM_STATE_PATCH_CODE } from "../../frame.ts";
+import { createFrameHeader, InputAckTimer, protocolCode, readFrameHeader, ROOM_STATE_PATCH_CODE, tapFrames } from "../../frame.ts";
 import type { Recorder, UpdateClock } from "../recorder.ts";
 import type { BenchClient, Connector } from "./benchClient.ts";
 import { ColyseusInputFrames, stampsOfHandle } from "./colyseusInputFrames.ts";
@@ -19,8 +19,6 @@ import { FrameScratch, type LeanSocket } from "./leanSocket.ts";
 import { LeanWebSocket, type FrameInterceptor } from "./leanWebSocket.ts";
 import { OPCODE_BINARY, SHORT_CLIENT_HEADER_BYTES } from "./wsFrames.ts";
 
-/** Send times kept per client, in inputs (8.5 s at 30 Hz); an input acked later gives no RTT sample. */
-const SENT_RING = 256;
 /** An input frame's payload: code, stamp (at most 9), five fields (at most 9 each for plain numbers). */
 const MAX_INPUT_PAYLOAD_BYTES = 64;
 
@@ -70,9 +68,8 @@ class ColyseusBenchClient implements BenchClient, FrameInterceptor {
   private readonly frames: ColyseusInputFrames | undefined;
   private readonly values = new Float64Array(INPUT_FIELDS.length);
   private readonly scratch = new FrameScratch(MAX_INPUT_PAYLOAD_BYTES);
-  private readonly sentAtMs = new Float64Array(SENT_RING);
+  private readonly acks = new InputAckTimer();
   private lightSentCount = 0;
-  private lastAck = 0;
   private readonly header = createFrameHeader();
   private readonly clock: UpdateClock = { lastUpdateAtMs: 0 };
   /** The frame the SDK is about to get is a patch (a probe then counts what it decoded). */
@@ -98,10 +95,9 @@ class ColyseusBenchClient implements BenchClient, FrameInterceptor {
     this.input = room.input<InputFields>();
     this.frames = isProbe ? undefined : new ColyseusInputFrames(this.input.data, INPUT_FIELDS, stampsOfHandle(this.input), room.clock);
     socket.interceptor = this;
-    const deliver = room.connection.events.onmessage;
-    room.connection.events.onmessage = (event: MessageEvent) => {
+    tapFrames(room, (event, deliver) => {
       try {
-        deliver?.(event);
+        deliver(event);
       } catch (error) {
         recorder.error(`frame ${this.header.code} failed to decode: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -110,27 +106,18 @@ class ColyseusBenchClient implements BenchClient, FrameInterceptor {
         recorder.entities((state?.players?.size ?? 0) + (state?.projectiles?.size ?? 0));
       }
       this.isPatchForSdk = false;
-    };
+    });
   }
 
   keepsWhole(firstByte: number): boolean {
-    return this.isProbe || !COUNTED_ONLY_CODES.has(firstByte & PROTOCOL_CODE_MASK);
+    return this.isProbe || !COUNTED_ONLY_CODES.has(protocolCode(firstByte));
   }
 
   take(bytes: Uint8Array, offset: number, available: number, length: number): boolean {
     const now = performance.now();
     const header = readFrameHeader(bytes, this.header, offset, available);
     this.recorder.countBytes(length);
-    let newestRtt = -1;
-    if (header.isTimed) {
-      const sentCount = this.isProbe ? this.input.sentCount : this.lightSentCount;
-      const acked = Math.min(header.ackSeq, sentCount);
-      for (let seq = Math.max(this.lastAck + 1, sentCount - SENT_RING + 1); seq <= acked; seq++) {
-        newestRtt = now - this.sentAtMs[seq % SENT_RING]!;
-        this.recorder.roundTrip(newestRtt);
-      }
-      if (acked > this.lastAck) this.lastAck = acked;
-    }
+    if (header.isTimed) this.acks.ack(header.ackSeq, this.isProbe ? this.input.sentCount : this.lightSentCount, now, this.recorder);
     const isPatch = header.code === ROOM_STATE_PATCH_CODE;
     if (isPatch) this.recorder.update(this.clock, now, length);
     if (this.isProbe || !COUNTED_ONLY_CODES.has(header.code)) {
@@ -138,7 +125,7 @@ class ColyseusBenchClient implements BenchClient, FrameInterceptor {
       return false;
     }
     // The input stamps read this clock (lag compensation); feed it as decoding would.
-    if (header.isTimed) this.room.clock.sample(header.serverNowMs, newestRtt);
+    if (header.isTimed) this.room.clock.sample(header.serverNowMs, this.acks.newestRttMs);
     return true;
   }
 
@@ -153,7 +140,7 @@ class ColyseusBenchClient implements BenchClient, FrameInterceptor {
       data.fire = intent.fire;
       const sentAt = performance.now();
       const seq = this.input.send();
-      if (seq !== 0) this.sentAtMs[seq % SENT_RING] = sentAt;
+      if (seq !== 0) this.acks.sent(seq, sentAt);
       return;
     }
     const seq = this.lightSentCount + 1;
@@ -164,7 +151,7 @@ class ColyseusBenchClient implements BenchClient, FrameInterceptor {
     values[AIM] = intent.aim;
     values[FIRE] = intent.fire ? 1 : 0;
     const length = this.frames.write(this.scratch.bytes, SHORT_CLIENT_HEADER_BYTES, values);
-    this.sentAtMs[seq % SENT_RING] = performance.now();
+    this.acks.sent(seq, performance.now());
     this.lean.sendScratch(this.scratch, OPCODE_BINARY, length);
     this.lightSentCount = seq;
   }

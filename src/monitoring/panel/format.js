@@ -81,16 +81,3 @@ export function formatClock(atMs) {
   if (!isNumber(atMs)) return DASH;
   return new Date(atMs).toLocaleTimeString("en-GB", { hour12: false });
 }
-
-/**
- * The p-th percentile (0-100) of samples, nearest rank; undefined for none.
- * @param {readonly number[]} samples
- * @param {number} p
- * @returns {number | undefined}
- */
-export function percentile(samples, p) {
-  if (samples.length === 0) return undefined;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
-}

@@ -7,7 +7,7 @@ import { api, ApiError } from "./api.js";
 import { runAction } from "./actions.js";
 import { createChart } from "./charts.js";
 import { byId, el, setCell, syncRows } from "./dom.js";
-import { formatBytes, formatCount, formatMicros, formatMs, formatRate, percentile } from "./format.js";
+import { formatBytes, formatCount, formatMicros, formatMs, formatRate } from "./format.js";
 import { renderJsonTree } from "./jsonTree.js";
 
 /** Send buffers above these are a client that cannot keep up. */
@@ -161,8 +161,9 @@ export class RoomDetail {
     this.facts.clients.textContent = formatCount(clients.length);
     this.facts.stateSize.textContent = formatBytes(detail.stateSizeBytes);
     this.facts.stateSize.dataset.value = String(detail.stateSizeBytes ?? "");
-    this.facts.simP99.textContent = formatMicros(percentile(sim, 99));
-    this.facts.patchP99.textContent = formatMicros(percentile(patch, 99));
+    // The server computes the p99s (src/percentile.ts), so the panel and the metrics use one rank rule.
+    this.facts.simP99.textContent = formatMicros(detail.tick?.simP99Micros);
+    this.facts.patchP99.textContent = formatMicros(detail.tick?.patchP99Micros);
 
     const samples = Math.max(sim.length, patch.length);
     const x = Array.from({ length: samples }, (_, i) => i - samples + 1);

@@ -5,7 +5,10 @@ import { chromiumPath } from "../../support/prerequisites.ts";
 /** Debian's Chromium (`apt-get install -y chromium`); playwright-core drives it, it downloads nothing. */
 export const CHROMIUM_PATH = chromiumPath(process.env);
 
-/** Flags that work on this project's machines (see PLATFORM-NOTES); playwright adds --headless. */
+/**
+ * Flags for a root user in a VM without a GPU or outside network: no sandbox (root), no GPU, no
+ * QUIC and no background fetches (nothing to reach). Playwright adds --headless.
+ */
 const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",

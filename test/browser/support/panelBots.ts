@@ -1,6 +1,6 @@
-import type { Room } from "@colyseus/sdk";
+import { Client, type Room } from "@colyseus/sdk";
 import type { PlayerInput } from "../../../rooms/schema/ArenaState.ts";
-import { joinThrough } from "../../support/cluster.ts";
+import { reserveSeat } from "../../support/cluster.ts";
 import type { RunningServer } from "../../support/serverProcess.ts";
 
 /** A bot: a real SDK client in an arena room; `closeCode` is set once the server closes it. */
@@ -16,13 +16,17 @@ export interface PanelBot {
 /**
  * Joins `count` bots in `mode`, matchmaking through the servers in turn (so
  * both processes answer matchmaking). Bots stay out once dropped: an SDK
- * reconnection would hide a dispose or a kick from the test.
+ * reconnection would hide a dispose or a kick from the test. They outlive the
+ * test that joins them (the panel's tests watch the same bots one after
+ * another): unlike joinThrough's rooms, they leave only through `leaveBots`.
  */
 export async function joinBots(servers: readonly RunningServer[], count: number, mode: string, namePrefix = "bot"): Promise<PanelBot[]> {
   const bots: PanelBot[] = [];
   for (let i = 0; i < count; i++) {
     const through = servers[i % servers.length]!;
-    const { room, reservation } = await joinThrough(through, { mode, name: `${namePrefix}-${i}` });
+    const { status, body: reservation } = await reserveSeat(through, "joinOrCreate", { mode, name: `${namePrefix}-${i}` });
+    if (status !== 200) throw new Error(`matchmaking answered ${status}: ${JSON.stringify(reservation)}`);
+    const room: Room = await new Client(through.wsUrl).consumeSeatReservation(reservation as never);
     room.reconnection.enabled = false;
     const bot: PanelBot = { room, roomId: reservation.roomId, sessionId: room.sessionId, closeCode: undefined, announcements: [] };
     room.onMessage("*", () => undefined);

@@ -4,7 +4,7 @@
  * per second; a value that could not be measured is null (and fails any SLO
  * clause on it).
  */
-import type { Aggregate } from "./metrics.ts";
+import type { Aggregate } from "./loadtestMetrics.ts";
 import { evaluateSlo, type SloClause, type SloValues, type SloVerdict } from "./slo.ts";
 import { formatTable, percentile } from "./stats.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Aggregate, BotCounters } from "./metrics.ts";
-import { buildReport, formatReport, sloValuesOf, type ReportInput } from "./report.ts";
+import { Aggregate, BotCounters } from "./loadtestMetrics.ts";
+import { buildReport, formatReport, sloValuesOf, type ReportInput } from "./loadtestReport.ts";
 import { parseSlo } from "./slo.ts";
 
 const REQUIRED_KEYS = [

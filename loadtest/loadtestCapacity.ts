@@ -12,8 +12,8 @@
  */
 import type { LoadtestOptions } from "./args.ts";
 import type { LoadController } from "./controller.ts";
-import type { Aggregate } from "./metrics.ts";
-import { buildReport, type CapacityReport, type CapacityStep, type LoadReport, type ReportInput } from "./report.ts";
+import type { Aggregate } from "./loadtestMetrics.ts";
+import { buildReport, type CapacityReport, type CapacityStep, type LoadReport, type ReportInput } from "./loadtestReport.ts";
 
 export interface CapacityOutcome {
   capacity: CapacityReport;
@@ -23,7 +23,7 @@ export interface CapacityOutcome {
   stepReport: LoadReport | undefined;
 }
 
-/** What the search needs from the controller (a fake in capacity.test.ts). */
+/** What the search needs from the controller (a fake in loadtestCapacity.test.ts). */
 export type CapacityDriver = Pick<LoadController, "record" | "release" | "spawnTo" | "hold" | "tickHz">;
 
 export async function findCapacity(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseArgs, type LoadtestOptions } from "./args.ts";
-import { findCapacity, type CapacityDriver } from "./capacity.ts";
-import { Aggregate, BotCounters } from "./metrics.ts";
+import { findCapacity, type CapacityDriver } from "./loadtestCapacity.ts";
+import { Aggregate, BotCounters } from "./loadtestMetrics.ts";
 
 /**
  * A controller without bots: every hold() feeds the open aggregates one

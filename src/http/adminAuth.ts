@@ -2,10 +2,10 @@ import type { Presence } from "@colyseus/core";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
-import { limitKeyOf } from "./clientAddress.ts";
-import { FixedWindowLimiter } from "./http/FixedWindowLimiter.ts";
-import { CLIENT_ADDRESS_HEADER } from "./http/requestGate.ts";
-import { LogThrottle } from "./logThrottle.ts";
+import { limitKeyOf } from "../clientAddress.ts";
+import { LogThrottle } from "../logThrottle.ts";
+import { FixedWindowLimiter } from "./FixedWindowLimiter.ts";
+import { CLIENT_ADDRESS_HEADER } from "./requestGate.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 export const SESSION_COOKIE = "gs_admin";

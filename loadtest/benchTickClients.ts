@@ -5,12 +5,14 @@
  * decoding never shares the server's CPU. Job in argv[2] as JSON; result on
  * stdout as one JSON line.
  */
-import { Client, Protocol, type Room } from "@colyseus/sdk";
+import { Client, type Room } from "@colyseus/sdk";
 import { nextRandom } from "../src/sim/rng.ts";
+import { SERVER_MESSAGES } from "../rooms/messages.ts";
 import type { PlayerInput } from "../rooms/schema/ArenaState.ts";
+import { protocolCode, ROOM_STATE_PATCH_CODE, tapFrames } from "./frame.ts";
 import { createTally, tallyPatch, type PatchTally } from "./patchTally.ts";
 
-export interface BenchClientsJob {
+export interface BenchTickClientsJob {
   url: string;
   mode: string;
   players: number;
@@ -19,7 +21,7 @@ export interface BenchClientsJob {
   measureMs: number;
 }
 
-export interface BenchClientsResult {
+export interface BenchTickClientsResult {
   joined: number;
   patches: number;
   patchBytes: number;
@@ -32,9 +34,6 @@ export interface BenchClientsResult {
   generatorCpuPct: number;
 }
 
-const PATCH_CODE = Protocol.ROOM_STATE_PATCH;
-const CODE_MASK = 0x1f;
-
 interface Bot {
   room: Room;
   rng: { rngState: number };
@@ -46,7 +45,7 @@ interface Bot {
   lastSeen: Map<string, number>;
 }
 
-async function run(job: BenchClientsJob): Promise<BenchClientsResult> {
+async function run(job: BenchTickClientsJob): Promise<BenchTickClientsResult> {
   const sdk = new Client(job.url);
   const bots: Bot[] = [];
   let isMeasuring = false;
@@ -55,17 +54,16 @@ async function run(job: BenchClientsJob): Promise<BenchClientsResult> {
 
   for (let i = 0; i < job.players; i++) {
     const room = await sdk.joinOrCreate("arena", { mode: job.mode, name: `bot${i}` });
-    room.onMessage("kill", () => undefined);
+    room.onMessage(SERVER_MESSAGES.KILL, () => undefined);
     const bot: Bot = { room, rng: { rngState: 1000 + i }, isFiring: i % 5 === 0, moveX: 0, moveY: 0, aim: 0, seq: 0, lastSeen: new Map() };
-    const deliver = room.connection.events.onmessage!;
-    room.connection.events.onmessage = (event: MessageEvent) => {
+    tapFrames(room, (event, deliver) => {
       deliver(event);
       const bytes = new Uint8Array(event.data as ArrayBuffer);
-      if (!isMeasuring || ((bytes[0] ?? 0) & CODE_MASK) !== PATCH_CODE) return;
+      if (!isMeasuring || protocolCode(bytes[0] ?? 0) !== ROOM_STATE_PATCH_CODE) return;
       totals.patches++;
       totals.patchBytes += bytes.byteLength;
       totals.changedEntities += countChanged(bot, tally);
-    };
+    });
     bots.push(bot);
   }
 
@@ -110,6 +108,6 @@ function countChanged(bot: Bot, tally: PatchTally): number {
   return tally.moved + tally.entered + tally.spawned - before;
 }
 
-const result = await run(JSON.parse(process.argv[2] ?? "{}") as BenchClientsJob);
+const result = await run(JSON.parse(process.argv[2] ?? "{}") as BenchTickClientsJob);
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -5,14 +5,15 @@
  * every report into each open `Aggregate` (the whole run, the current
  * measurement window, a capacity step...).
  */
+import type { RoundTripSink } from "./frame.ts";
 import { Histogram } from "./histogram.ts";
 import { JoinFailureTally } from "./joinFailures.ts";
 
 /** Error messages kept per aggregate: enough to say what went wrong, bounded for huge failing runs. */
 const MAX_ERROR_SAMPLES = 5;
 
-/** Mutable per-worker counters the bots write into; reset after each report. */
-export class BotCounters {
+/** What a worker's counters and an aggregate both keep, over their own spans. */
+class BotTotals {
   joined = 0;
   failed = 0;
   joinMs: number[] = [];
@@ -23,21 +24,25 @@ export class BotCounters {
   inputsAcked = 0;
   /** Errors raised by a joined room (SDK onError), not counting failed joins or disconnects. */
   roomErrors = 0;
-  /** Unexpected closes of joined bots, by close code. */
-  disconnects = new Map<number, number>();
-  /** Failed joins by reason (joinFailures.ts). */
-  joinFailures = new Map<string, number>();
   errorSamples: string[] = [];
   /** Input sent -> acknowledged, probe bots only, ms. */
-  rtt = new Histogram();
+  readonly rtt = new Histogram();
   /** Arrival gap between consecutive state patches of one bot, ms. */
-  patchInterval = new Histogram();
+  readonly patchInterval = new Histogram();
   /** How late the worker's input scheduler fired, ms: the generator's own saturation signal. */
-  tickLag = new Histogram();
+  readonly tickLag = new Histogram();
 
   noteError(message: string): void {
     if (this.errorSamples.length < MAX_ERROR_SAMPLES && !this.errorSamples.includes(message)) this.errorSamples.push(message);
   }
+}
+
+/** Mutable per-worker counters the bots write into; reset after each report. */
+export class BotCounters extends BotTotals implements RoundTripSink {
+  /** Unexpected closes of joined bots, by close code. */
+  readonly disconnects = new Map<number, number>();
+  /** Failed joins by reason (joinFailures.ts). */
+  readonly joinFailures = new Map<string, number>();
 
   noteJoinFailure(reason: string): void {
     this.failed++;
@@ -47,6 +52,11 @@ export class BotCounters {
 
   noteDisconnect(code: number): void {
     this.disconnects.set(code, (this.disconnects.get(code) ?? 0) + 1);
+  }
+
+  /** An input's round trip (the bots give only their probes' here). */
+  roundTrip(ms: number): void {
+    this.rtt.record(ms);
   }
 
   /** The deltas since the previous call, then starts counting afresh. */
@@ -118,23 +128,10 @@ export interface WorkerReport {
  * Totals of every report received while it was open, and the generator's
  * CPU over the same wall time (process.cpuUsage covers every worker thread).
  */
-export class Aggregate {
-  joined = 0;
-  failed = 0;
-  joinMs: number[] = [];
-  bytesDown = 0;
-  bytesUp = 0;
-  patches = 0;
-  inputsSent = 0;
-  inputsAcked = 0;
-  roomErrors = 0;
+export class Aggregate extends BotTotals {
   botSeconds = 0;
   disconnects: Record<string, number> = {};
   readonly joinFailures = new JoinFailureTally();
-  errorSamples: string[] = [];
-  readonly rtt = new Histogram();
-  readonly patchInterval = new Histogram();
-  readonly tickLag = new Histogram();
 
   private readonly openedAtMs = performance.now();
   private readonly cpuAtOpen = process.cpuUsage();
@@ -154,9 +151,7 @@ export class Aggregate {
     this.botSeconds += report.botSeconds;
     for (const [code, count] of Object.entries(report.disconnects)) this.disconnects[code] = (this.disconnects[code] ?? 0) + count;
     this.joinFailures.addAll(report.joinFailures);
-    for (const message of report.errorSamples) {
-      if (this.errorSamples.length < MAX_ERROR_SAMPLES && !this.errorSamples.includes(message)) this.errorSamples.push(message);
-    }
+    for (const message of report.errorSamples) this.noteError(message);
     this.rtt.merge(report.rtt);
     this.patchInterval.merge(report.patchInterval);
     this.tickLag.merge(report.tickLag);
