@@ -98,7 +98,7 @@ async function setGameRoomsLocked(isLocked: boolean): Promise<void> {
 export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   const startedAt = performance.now();
   const { logger } = deps;
-  const scaling = createScaling(config.redisUrl, logger, { commandTimeoutMs: config.redisCommandTimeoutMs });
+  const scaling = createScaling(config.redis, logger, { commandTimeoutMs: config.redisCommandTimeoutMs });
   const isPresenceUp = () => scaling.redisHealth() !== "down";
   const address = publicAddressOf(config);
   // Rooms report into this record; load, the cluster's records, monitoring and metrics read it.
@@ -121,7 +121,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
 
   const metrics = config.isMetricsEnabled
     ? new GameMetrics({
-      tickHz: config.tickHz, isRedisUsed: config.redisUrl !== undefined, gameRoomTypes: GAME_ROOM_TYPES, build: buildInfo(),
+      tickHz: config.tickHz, isRedisUsed: config.redis !== undefined, gameRoomTypes: GAME_ROOM_TYPES, build: buildInfo(),
       maxClientsPerProcess: config.maxClientsPerProcess, maxRoomsPerProcess: config.maxRoomsPerProcess,
     })
     : undefined;
@@ -189,7 +189,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
     presence: scaling.presence,
     driver: scaling.driver,
     // Only meaningful with several processes: the seat reservation then names this process.
-    publicAddress: config.redisUrl !== undefined || config.publicAddress !== undefined ? address : undefined,
+    publicAddress: config.redis !== undefined || config.publicAddress !== undefined ? address : undefined,
     selectProcessIdToCreateRoom: admission.guardRoomCreation(selectProcessIdToCreateRoom),
     greet: false,
     // index.ts owns signals and uncaught errors: core's handlers would exit on any throw.

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, describeRedisTarget, loadConfig } from "./config.ts";
 
 describe("loadConfig", () => {
   it("gives the documented defaults for an empty environment", () => {
     expect(loadConfig({})).toEqual({
       port: 2567, host: "0.0.0.0", tickHz: 30, patchHz: 20, arenaMaxClients: 64,
       viewRadiusUnits: 40, reconnectGraceS: 10, maxRewindMs: 250, logLevel: "info",
-      redisUrl: undefined, publicAddress: undefined, instance: undefined, redisCommandTimeoutMs: 2_000, redisStartupTimeoutS: 10, drainTimeoutS: 30, staleProcessS: 6, adminToken: undefined,
+      redis: undefined, publicAddress: undefined, instance: undefined, redisCommandTimeoutMs: 2_000, redisStartupTimeoutS: 10, drainTimeoutS: 30, staleProcessS: 6, adminToken: undefined,
       metricsToken: undefined, isMetricsEnabled: true, isClientSourceMapsEnabled: false, maxClientBufferBytes: 1_048_576, maxMessagesPerSecond: 90,
       maxRoomsPerProcess: 500, maxClientsPerProcess: 5_000, joinSecret: undefined,
       trustedProxies: [], maxJoinsPerAddressPerMin: 120, maxRoomsPerAddressPerMin: 20, rateLimitExempt: [],
@@ -37,7 +37,7 @@ describe("loadConfig", () => {
       STALE_PROCESS_S: "8", ADMIN_TOKEN: "0123456789abcdef", CLIENT_SOURCE_MAPS: "on",
     });
     expect(config).toMatchObject({
-      port: 3000, host: "127.0.0.1", tickHz: 60, patchHz: 30, logLevel: "debug", redisUrl: "redis://127.0.0.1:6380/2",
+      port: 3000, host: "127.0.0.1", tickHz: 60, patchHz: 30, logLevel: "debug", redis: { kind: "url", url: "redis://127.0.0.1:6380/2" },
       publicAddress: "games.example.com/p1", drainTimeoutS: 5, staleProcessS: 8, adminToken: "0123456789abcdef",
       isClientSourceMapsEnabled: true,
     });
@@ -88,6 +88,32 @@ describe("loadConfig", () => {
     ["AGONES_SDK", "yes", "AGONES_SDK=\"yes\" is invalid: expected 1, 0, on, off, true or false"],
   ])("%s=%s is refused with a message naming it", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new ConfigError(message));
+  });
+
+  it("reads a Sentinel-watched primary from REDIS_SENTINELS and REDIS_SENTINEL_NAME, with the passwords", () => {
+    const config = loadConfig({
+      REDIS_SENTINELS: "10.0.0.1:26379, sentinel-b:26380,[::1]:26381", REDIS_SENTINEL_NAME: "game-primary",
+      REDIS_PASSWORD: "data-secret", REDIS_SENTINEL_PASSWORD: "sentinel-secret",
+    });
+    expect(config.redis).toEqual({
+      kind: "sentinel", primaryName: "game-primary", password: "data-secret", sentinelPassword: "sentinel-secret",
+      sentinels: [{ host: "10.0.0.1", port: 26379 }, { host: "sentinel-b", port: 26380 }, { host: "::1", port: 26381 }],
+    });
+    expect(describeRedisTarget(config.redis!)).toBe('REDIS_SENTINELS="10.0.0.1:26379,sentinel-b:26380,[::1]:26381" (REDIS_SENTINEL_NAME="game-primary")');
+    expect(describeRedisTarget({ kind: "url", url: "redis://:pw@cache:6379" })).toBe('REDIS_URL="redis://***@cache:6379"');
+  });
+
+  it.each([
+    [{ REDIS_SENTINELS: "s1:26379" }, "REDIS_SENTINELS is set but REDIS_SENTINEL_NAME is not: expected the primary's name from the Sentinels' `sentinel monitor` line"],
+    [{ REDIS_SENTINELS: "s1:26379,s2", REDIS_SENTINEL_NAME: "p" }, "REDIS_SENTINELS=\"s1:26379,s2\" is invalid: expected comma-separated host:port (\"s2\" is not)"],
+    [{ REDIS_SENTINELS: "s1:70000", REDIS_SENTINEL_NAME: "p" }, "REDIS_SENTINELS=\"s1:70000\" is invalid: expected comma-separated host:port (\"s1:70000\" is not)"],
+    [{ REDIS_SENTINELS: "s1:26379", REDIS_SENTINEL_NAME: "my primary" }, "REDIS_SENTINEL_NAME=\"my primary\" is invalid: expected 1-64 of A-Z, a-z, 0-9, ., _ and -"],
+    [{ REDIS_SENTINELS: "s1:26379", REDIS_SENTINEL_NAME: "p", REDIS_URL: "redis://cache:6379" }, "REDIS_URL and REDIS_SENTINELS are both set: set one (REDIS_SENTINELS for a Sentinel-watched primary)"],
+    [{ REDIS_SENTINEL_NAME: "p" }, "REDIS_SENTINEL_NAME is set but REDIS_SENTINELS is not: it only applies to Redis Sentinel (with REDIS_URL, put the password in the URL)"],
+    [{ REDIS_URL: "redis://cache:6379", REDIS_PASSWORD: "pw" }, "REDIS_PASSWORD is set but REDIS_SENTINELS is not: it only applies to Redis Sentinel (with REDIS_URL, put the password in the URL)"],
+    [{ REDIS_SENTINELS: "s1:26379", REDIS_SENTINEL_NAME: "p", REDIS_PASSWORD: "has space" }, "REDIS_PASSWORD is invalid: expected 1-512 non-space characters"],
+  ])("refuses the Redis setting %j with one line, never showing a password", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });
 
   it.each([["1", true], ["ON", true], ["true", true], ["0", false], ["off", false], ["False", false], ["", false]])("AGONES_SDK=%s is read as %s", (value, isOn) => {

@@ -24,8 +24,8 @@ export interface Config {
   /** Oldest past a shooter may be judged against (lag compensation window). */
   maxRewindMs: number;
   logLevel: LogLevel;
-  /** Set: Redis presence + driver (many processes). Unset: the embedded local default. */
-  redisUrl: string | undefined;
+  /** Set: Redis presence + driver (many processes), one Redis or a Sentinel-watched primary. Unset: the embedded local default. */
+  redis: RedisTarget | undefined;
   /** Where clients reach this process (host:port or host/path); derived from HOST and PORT when unset. */
   publicAddress: string | undefined;
   /** This process's number among its siblings (PM2's NODE_APP_INSTANCE); ports are offset by it. */
@@ -76,6 +76,27 @@ export interface Config {
   isAgonesEnabled: boolean;
 }
 
+/** Where the shared Redis is: one URL (REDIS_URL), or the primary that Redis Sentinel names (REDIS_SENTINELS). */
+export type RedisTarget =
+  | { kind: "url"; url: string }
+  | {
+    kind: "sentinel";
+    sentinels: readonly { host: string; port: number }[];
+    /** The primary's name in the Sentinels' `sentinel monitor` line. */
+    primaryName: string;
+    /** The primary's and replicas' password (REDIS_PASSWORD). */
+    password: string | undefined;
+    /** The Sentinels' own password (REDIS_SENTINEL_PASSWORD). */
+    sentinelPassword: string | undefined;
+  };
+
+/** The target as an operator would recognise it, without any password: for logs and error messages. */
+export function describeRedisTarget(target: RedisTarget): string {
+  if (target.kind === "url") return `REDIS_URL=${JSON.stringify(redactUrl(target.url))}`;
+  const sentinels = target.sentinels.map(({ host, port }) => `${host.includes(":") ? `[${host}]` : host}:${port}`).join(",");
+  return `REDIS_SENTINELS=${JSON.stringify(sentinels)} (REDIS_SENTINEL_NAME=${JSON.stringify(target.primaryName)})`;
+}
+
 /** A configuration value that cannot be used; the message names the variable. */
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -122,10 +143,10 @@ function hostname(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
-function optionalMatching(env: Env, name: string, pattern: RegExp, accepts: string): string | undefined {
+function optionalMatching(env: Env, name: string, pattern: RegExp, accepts: string, { isSecret = false } = {}): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return undefined;
-  if (!pattern.test(raw)) throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected ${accepts}`);
+  if (!pattern.test(raw)) throw new ConfigError(`${name}${isSecret ? "" : `=${JSON.stringify(raw)}`} is invalid: expected ${accepts}`);
   return raw;
 }
 
@@ -141,6 +162,38 @@ function redisUrl(env: Env, name: string): string | undefined {
     throw invalid;
   }
   return raw;
+}
+
+const SENTINEL_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const HOST_PORT_PATTERN = /^([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
+
+/** REDIS_URL, or REDIS_SENTINELS with REDIS_SENTINEL_NAME (and optionally the two passwords); never both. */
+function redisTarget(env: Env): RedisTarget | undefined {
+  const url = redisUrl(env, "REDIS_URL");
+  const sentinelList = env.REDIS_SENTINELS?.trim() ?? "";
+  const primaryName = env.REDIS_SENTINEL_NAME?.trim() ?? "";
+  const password = optionalMatching(env, "REDIS_PASSWORD", /^\S{1,512}$/, "1-512 non-space characters", { isSecret: true });
+  const sentinelPassword = optionalMatching(env, "REDIS_SENTINEL_PASSWORD", /^\S{1,512}$/, "1-512 non-space characters", { isSecret: true });
+  if (sentinelList === "") {
+    for (const name of ["REDIS_SENTINEL_NAME", "REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD"]) {
+      if (env[name] !== undefined && env[name].trim() !== "") throw new ConfigError(`${name} is set but REDIS_SENTINELS is not: it only applies to Redis Sentinel (with REDIS_URL, put the password in the URL)`);
+    }
+    return url === undefined ? undefined : { kind: "url", url };
+  }
+  if (url !== undefined) throw new ConfigError("REDIS_URL and REDIS_SENTINELS are both set: set one (REDIS_SENTINELS for a Sentinel-watched primary)");
+  const sentinels = sentinelList.split(",").map((entry) => {
+    const match = HOST_PORT_PATTERN.exec(entry.trim());
+    const port = Number(match?.[2]);
+    if (match === null || port < 1 || port > 65535) {
+      throw new ConfigError(`REDIS_SENTINELS=${JSON.stringify(sentinelList)} is invalid: expected comma-separated host:port (${JSON.stringify(entry.trim())} is not)`);
+    }
+    return { host: match[1]!.replace(/^\[|\]$/g, ""), port };
+  });
+  if (primaryName === "") throw new ConfigError("REDIS_SENTINELS is set but REDIS_SENTINEL_NAME is not: expected the primary's name from the Sentinels' `sentinel monitor` line");
+  if (!SENTINEL_NAME_PATTERN.test(primaryName)) {
+    throw new ConfigError(`REDIS_SENTINEL_NAME=${JSON.stringify(primaryName)} is invalid: expected 1-64 of A-Z, a-z, 0-9, ., _ and -`);
+  }
+  return { kind: "sentinel", sentinels, primaryName, password, sentinelPassword };
 }
 
 const PUBLIC_ADDRESS_PATTERN = /^[A-Za-z0-9.\-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-\/]*)?$/;
@@ -233,7 +286,7 @@ export function loadConfig(env: Env, machine: { hostname: string } = { hostname:
     reconnectGraceS: integer(env, "RECONNECT_GRACE_S", 10, 0, 3600),
     maxRewindMs: integer(env, "MAX_REWIND_MS", 250, 0, 1000),
     logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),
-    redisUrl: redisUrl(env, "REDIS_URL"),
+    redis: redisTarget(env),
     publicAddress: publicAddress(env, "PUBLIC_ADDRESS", { port, hostname: machine.hostname, instance: instance ?? (ordinal === undefined ? undefined : Number(ordinal)) }),
     instance,
     redisCommandTimeoutMs: integer(env, "REDIS_COMMAND_TIMEOUT_MS", 2_000, 100, 60_000),

@@ -68,7 +68,7 @@ try {
 }
 logger.info({
   event: "listening", url: `http://${config.host}:${config.port}`, tickHz: config.tickHz, patchHz: config.patchHz,
-  scaling: config.redisUrl === undefined ? "embedded" : "redis", processId: app.health().processId,
+  scaling: config.redis === undefined ? "embedded" : config.redis.kind === "url" ? "redis" : "redis-sentinel", processId: app.health().processId,
   // Panel, admin API and metrics: always here; on the public port too only behind ADMIN_TOKEN / METRICS_TOKEN.
   adminUrl: `http://${app.adminAddress()}`,
 }, `listening on http://${config.host}:${config.port}`);

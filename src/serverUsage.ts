@@ -16,6 +16,7 @@ in the environment win). Each variable's default, range and meaning: docs/config
   game          TICK_HZ (30)  PATCH_HZ (20)  ARENA_MAX_CLIENTS (64)  VIEW_RADIUS (40)
                 RECONNECT_GRACE_S (10)  MAX_REWIND_MS (250)  MODES (any)
   scaling       REDIS_URL (unset: one embedded process)  REDIS_COMMAND_TIMEOUT_MS (2000)  REDIS_STARTUP_TIMEOUT_S (10)
+                REDIS_SENTINELS + REDIS_SENTINEL_NAME (instead of REDIS_URL)  REDIS_PASSWORD  REDIS_SENTINEL_PASSWORD
                 STALE_PROCESS_S (6)  MAX_ROOMS_PER_PROCESS (500)  MAX_CLIENTS_PER_PROCESS (5000)
                 DRAIN_TIMEOUT_S (30)  AGONES_SDK (off)
   admission     JOIN_SECRET (unset: anonymous play)  SEAT_RESERVATION_S (8)

@@ -1,8 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { loadConfig } from "../src/config.ts";
 import { NGINX_CONFIG_PATH, renderNginxConfig, withProcessSlots } from "./support/nginx.ts";
+import { requireTool } from "./support/requireTool.ts";
 
 // compose.yaml mounts a rendered copy of the one nginx config (deploy/compose/nginx.conf). It must
 // stay exactly what the template renders to, so that the two can never drift apart.
@@ -43,6 +46,39 @@ describe("compose.yaml's nginx config", () => {
       const graceS = Number(defaultOf(game.stop_grace_period).replace(/s$/, ""));
       expect(graceS).toBeGreaterThanOrEqual(drainS + 15);
     }
+  });
+});
+
+// deploy/compose/sentinel.yaml, merged over compose.yaml by compose itself (`config` prints what
+// `up` would run): the game servers must accept what they get, and the Sentinels must be able to fail over.
+const dockerCompose = requireTool("docker-compose");
+const SENTINEL_FILE_PATH = fileURLToPath(new URL("../deploy/compose/sentinel.yaml", import.meta.url));
+
+describe.skipIf(dockerCompose === undefined)("compose.yaml with deploy/compose/sentinel.yaml", () => {
+  it("runs three game servers on three Sentinels watching the primary and its replica", () => {
+    const merged = spawnSync(dockerCompose!, ["-f", COMPOSE_FILE_PATH, "-f", SENTINEL_FILE_PATH, "config"], { encoding: "utf8", timeout: 20_000 });
+    expect(merged.status, merged.stderr).toBe(0);
+    const { services } = parse(merged.stdout) as { services: Record<string, { environment?: Record<string, string>; command?: string[] }> };
+    const sentinelServices = Object.keys(services).filter((name) => /^sentinel\d+$/.test(name));
+    expect(sentinelServices).toHaveLength(3);
+    for (const n of [1, 2, 3]) {
+      const config = loadConfig(services[`game${n}`]!.environment ?? {});
+      if (config.redis?.kind !== "sentinel") throw new Error(`game${n} is not on Sentinel`);
+      expect(config.redis.sentinels).toEqual(sentinelServices.map((host) => ({ host, port: 26379 })));
+      for (const name of sentinelServices) {
+        const script = services[name]!.command!.join(" ");
+        const monitor = /'sentinel monitor (\S+) (\S+) (\d+) (\d+)'/.exec(script);
+        expect(monitor, `${name}'s monitor line`).not.toBeNull();
+        expect(monitor![1]).toBe(config.redis.primaryName);
+        expect(services[monitor![2]!], `${name} monitors a service of the file`).toBeDefined();
+        expect(Number(monitor![4])).toBeGreaterThan(sentinelServices.length / 2);
+        expect(script).toContain("port 26379");
+        // Each announces its own service name, which the others and the game servers resolve.
+        expect(services[name]!.environment?.SENTINEL_HOST).toBe(name);
+      }
+    }
+    const replica = services["redis-replica"]!.command!.join(" ");
+    expect(replica).toContain("--replicaof redis 6379");
   });
 });
 

@@ -297,7 +297,7 @@ describe("deploy/kubernetes", () => {
     const env = environmentOf(gameContainer, objects);
     for (let ordinal = 0; ordinal < game.spec!.replicas!; ordinal++) {
       const config = loadConfig(env, { hostname: `${game.metadata!.name}-${ordinal}` });
-      expect(config.redisUrl).toBeDefined();
+      expect(config.redis?.kind).toBe("url");
       expect(config.trustedProxies.length, "servers behind nginx trust it").toBeGreaterThan(0);
     }
     // REDIS_URL names a Service of these manifests (the dev Redis), on its port.
@@ -406,6 +406,82 @@ describe.skipIf(kubectl === undefined)("kubectl kustomize deploy/kubernetes", ()
     expect(built.map((o) => `${o.kind}/${o.metadata.name.replace(/^(gameserver-nginx)-[a-z0-9]+$/, "$1")}`).sort()).toEqual(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort());
     const image = kustomization.images.find((i) => i.name === "arena-game-server")!;
     expect(ofKind<IStatefulSet>(built, "StatefulSet")[0]!.spec!.template.spec!.containers[0]!.image).toBe(`${image.newName}:${image.newTag}`);
+  });
+});
+
+// deploy/kubernetes-sentinel: the base with three Redis pods and three Sentinels in place of the
+// dev Redis. Built by the real kustomize, then checked as the base is, and for what a failover needs.
+const SENTINEL_DIR = fileURLToPath(new URL("../deploy/kubernetes-sentinel/", import.meta.url));
+
+describe.skipIf(kubectl === undefined)("kubectl kustomize deploy/kubernetes-sentinel", () => {
+  let built: K8sObject[];
+  let config: ReturnType<typeof loadConfig>;
+  const podsOf = (name: string) => named<IStatefulSet>(built, "StatefulSet", name);
+
+  beforeAll(async () => {
+    const build = spawnSync(kubectl!, ["kustomize", SENTINEL_DIR], { encoding: "utf8", timeout: 20_000 });
+    expect(build.status, build.stderr).toBe(0);
+    built = loadAll(build.stdout).filter((d) => d !== null) as K8sObject[];
+    for (const doc of built) await validateObject(doc);
+    const game = podsOf("gameserver");
+    config = loadConfig(environmentOf(game.spec!.template.spec!.containers[0]!, built), { hostname: "gameserver-0" });
+  });
+
+  it("replaces the dev Redis, and the game servers accept their configuration: Sentinels, no REDIS_URL", () => {
+    expect(built.filter((o) => o.metadata.name === "redis-dev")).toEqual([]);
+    expect(named<IConfigMap>(built, "ConfigMap", "gameserver-config").data).not.toHaveProperty("REDIS_URL");
+    expect(config.redis?.kind).toBe("sentinel");
+  });
+
+  it("names every Sentinel pod by its stable DNS name, and a majority of them must agree on a failover", () => {
+    if (config.redis?.kind !== "sentinel") throw new Error("not on Sentinel");
+    const sentinels = podsOf("redis-sentinel");
+    const service = named<IService>(built, "Service", sentinels.spec!.serviceName!);
+    expect(service.spec!.clusterIP).toBe("None");
+    const port = service.spec!.ports![0]!.port;
+    expect(config.redis.sentinels).toEqual(Array.from({ length: sentinels.spec!.replicas! }, (_, i) => ({ host: `redis-sentinel-${i}.${service.metadata!.name}`, port })));
+
+    const scripts = named<IConfigMap>(built, "ConfigMap", "redis-sentinel-scripts").data!;
+    const monitor = /^sentinel monitor (\S+) \$\{primary:-([a-z0-9-]+)-0\.([a-z0-9-]+)\} (\d+) (\d+)$/m.exec(scripts["sentinel.sh"]!);
+    expect(monitor, "sentinel.sh's monitor line").not.toBeNull();
+    const [, primaryName, redisSet, redisService, redisPort, quorum] = monitor!;
+    expect(primaryName).toBe(config.redis.primaryName);
+    const redis = podsOf(redisSet!);
+    expect(redis.spec!.serviceName).toBe(redisService);
+    expect(named<IService>(built, "Service", redisService!).spec!.ports![0]!.port).toBe(Number(redisPort));
+    expect(redis.spec!.replicas).toBeGreaterThanOrEqual(2);
+    expect(Number(quorum)).toBeGreaterThan(sentinels.spec!.replicas! / 2);
+    expect(Number(quorum)).toBeLessThanOrEqual(sentinels.spec!.replicas!);
+    expect(scripts["current-primary.sh"]).toContain(`get-master-addr-by-name ${primaryName}`);
+  });
+
+  it("ships scripts the shell parses, each pod reading them from the ConfigMap", () => {
+    const scripts = named<IConfigMap>(built, "ConfigMap", "redis-sentinel-scripts").data!;
+    for (const [name, script] of Object.entries(scripts)) {
+      const check = spawnSync("sh", ["-n"], { input: script, encoding: "utf8" });
+      expect(check.status, `${name}: ${check.stderr}`).toBe(0);
+    }
+    for (const set of [podsOf("redis"), podsOf("redis-sentinel")]) {
+      const command = set.spec!.template.spec!.containers[0]!.command!;
+      expect(Object.keys(scripts)).toContain(command[1]!.replace("/scripts/", ""));
+    }
+  });
+
+  it("lets the game pods reach Redis and the Sentinels, runs all as non-root on read-only roots, and keeps the quorum through drains", () => {
+    const gameLabels = podsOf("gameserver").spec!.template.metadata!.labels;
+    for (const name of ["redis", "redis-sentinel"]) {
+      const set = podsOf(name);
+      const labels = set.spec!.template.metadata!.labels;
+      const policy = ofKind<INetworkPolicy>(built, "NetworkPolicy").find((p) => selects(p.spec!.podSelector.matchLabels, labels));
+      expect(policy, `a NetworkPolicy over ${name}`).toBeDefined();
+      const peers = policy!.spec!.ingress!.flatMap((rule) => rule.from ?? []);
+      expect(peers.some((peer) => selects(peer.podSelector?.matchLabels, gameLabels)), `game pods reach ${name}`).toBe(true);
+      const spec = set.spec!.template.spec!;
+      expect(spec.securityContext?.runAsNonRoot, name).toBe(true);
+      for (const container of spec.containers) expect(container.securityContext?.readOnlyRootFilesystem, name).toBe(true);
+      const budget = ofKind<IPodDisruptionBudget>(built, "PodDisruptionBudget").find((b) => selects(b.spec!.selector?.matchLabels, labels));
+      expect(budget?.spec!.maxUnavailable, `${name}: one pod at a time`).toBe(1);
+    }
   });
 });
 

@@ -52,7 +52,7 @@ describe("credentials in REDIS_URL never reach a log line", () => {
     supervisor.child.kill("SIGTERM");
     expect(await supervisor.exited).toMatchObject({ code: 0, signal: null });
 
-    expect(output()).toMatch(/"event":"cluster_starting".*"redisUrl":"redis:\/\/\*\*\*@127\.0\.0\.1:/);
+    expect(output()).toMatch(/"event":"cluster_starting".*"redis":"REDIS_URL=\\"redis:\/\/\*\*\*@127\.0\.0\.1:/);
     expect(output()).not.toContain(password);
   });
 });

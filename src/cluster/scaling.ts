@@ -5,7 +5,8 @@ import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
 import { forgetFailedListingReads, subscriberConnectionOf, wrapMatchmakingCalls } from "../../rooms/colyseusInternals.ts";
 import { ERROR_CODES } from "../closeCodes.ts";
-import { redactUrl, redactUrlsIn } from "../redact.ts";
+import { describeRedisTarget, type RedisTarget } from "../config.ts";
+import { redactUrlsIn } from "../redact.ts";
 import { spreadJoins } from "./spreadJoins.ts";
 
 export type RedisHealth = "ok" | "down" | "embedded";
@@ -43,7 +44,7 @@ interface Watched {
 
 /**
  * The one place that decides how processes share matchmaking: Redis presence
- * and driver when `redisUrl` is set, the embedded default otherwise. Rooms
+ * and driver when a Redis `target` is set, the embedded default otherwise. Rooms
  * never see the difference.
  *
  * A Redis that closes its socket is noticed at once. A cut link closes nothing:
@@ -51,8 +52,8 @@ interface Watched {
  * watchdog PINGs each connection once a second and marks Redis down when one
  * does not answer in time, and a connection silent for long is redialled.
  */
-export function createScaling(redisUrl: string | undefined, logger: Logger, { commandTimeoutMs }: ScalingOptions): Scaling {
-  if (redisUrl === undefined) {
+export function createScaling(target: RedisTarget | undefined, logger: Logger, { commandTimeoutMs }: ScalingOptions): Scaling {
+  if (target === undefined) {
     return {
       presence: undefined,
       driver: undefined,
@@ -70,8 +71,8 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
   };
   // TCP retransmits into a cut link with growing gaps; a fresh connection recovers as soon as the link does.
   const redialAfterMs = Math.max(5 * commandTimeoutMs, 10_000);
-  const presenceClient = new Redis(redisUrl, options);
-  const driverClient = new Redis(redisUrl, options);
+  const presenceClient = connect(target, options);
+  const driverClient = connect(target, options);
   const presence = new RedisPresence(presenceClient);
   markRejectionsHandled(presence);
   // The presence's subscriber connection carries every cross-process message: it is watched too.
@@ -144,7 +145,7 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
       while (!isUp()) {
         if (Date.now() > deadline) {
           const reason = lastConnectionError === undefined ? "" : `: ${redactUrlsIn(lastConnectionError)}`;
-          throw new Error(`REDIS_URL=${JSON.stringify(redactUrl(redisUrl))}: cannot connect to Redis within ${timeoutMs / 1000} s (REDIS_STARTUP_TIMEOUT_S)${reason}`);
+          throw new Error(`${describeRedisTarget(target)}: cannot connect to Redis within ${timeoutMs / 1000} s (REDIS_STARTUP_TIMEOUT_S)${reason}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -153,6 +154,25 @@ export function createScaling(redisUrl: string | undefined, logger: Logger, { co
     onRecovered: (listener) => recoveryListeners.push(listener),
     stop: () => clearInterval(watchdog),
   };
+}
+
+/**
+ * One connection to the target. Behind Sentinel, ioredis asks the Sentinels for the current primary
+ * on every (re)connect and checks its role, so after a failover the retries land on the promoted
+ * replica; the failover detector drops a connection as soon as a Sentinel announces the switch.
+ */
+function connect(target: RedisTarget, options: RedisOptions): Redis {
+  if (target.kind === "url") return new Redis(target.url, options);
+  return new Redis({
+    ...options,
+    sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
+    name: target.primaryName,
+    password: target.password,
+    sentinelPassword: target.sentinelPassword,
+    // Ask the next Sentinel quickly while they elect a new primary; the same bound as the data connection.
+    sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_DELAY_MAX_MS),
+    failoverDetector: true,
+  });
 }
 
 /**

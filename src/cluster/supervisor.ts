@@ -3,7 +3,7 @@
  * (--help: src/cluster/supervisorArgs.ts)
  *
  * Runs N server processes on consecutive ports from PORT (default 2567), all
- * sharing REDIS_URL (default redis://127.0.0.1:6379). Restarts a worker that
+ * sharing REDIS_URL (default redis://127.0.0.1:6379) or REDIS_SENTINELS. Restarts a worker that
  * dies; on SIGINT/SIGTERM drains them all (a second signal cuts drains short)
  * and exits 0. A worker in a crash loop, or one that cannot bind its port,
  * stops the cluster: the others drain, one line says which worker and why, and
@@ -16,9 +16,8 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
-import { ConfigError, loadConfig } from "../config.ts";
+import { ConfigError, describeRedisTarget, loadConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
-import { redactUrl } from "../redact.ts";
 import { RestartPolicy } from "./restartPolicy.ts";
 import { parseSupervisorArgs, usage, USAGE_LINE } from "./supervisorArgs.ts";
 import { WorkerOutput, type WorkerFailure } from "./workerOutput.ts";
@@ -40,7 +39,8 @@ if ("help" in parsed) {
 }
 const options = parsed.value;
 
-const env = { ...process.env, REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" };
+const isSentinelUsed = (process.env.REDIS_SENTINELS ?? "").trim() !== "";
+const env = isSentinelUsed ? { ...process.env } : { ...process.env, REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" };
 let config;
 try {
   config = loadConfig(env);
@@ -157,5 +157,5 @@ async function stop(signal: NodeJS.Signals | undefined, exitCode: number): Promi
 
 process.on("SIGINT", () => void stop("SIGINT", 0));
 process.on("SIGTERM", () => void stop("SIGTERM", 0));
-logger.info({ event: "cluster_starting", workers: options.workers, redisUrl: redactUrl(env.REDIS_URL) }, `starting ${options.workers} workers`);
+logger.info({ event: "cluster_starting", workers: options.workers, redis: describeRedisTarget(config.redis!) }, `starting ${options.workers} workers`);
 for (const worker of workers) start(worker);

@@ -17,7 +17,7 @@ export function usage(cores: number): string {
   return `${USAGE_LINE}
 
 Runs N server processes on consecutive ports from PORT (default 2567), all sharing REDIS_URL
-(default redis://127.0.0.1:6379); restarts a worker that dies; on SIGINT/SIGTERM drains them all.
+(default redis://127.0.0.1:6379) or REDIS_SENTINELS; restarts a worker that dies; on SIGINT/SIGTERM drains them all.
 
   --workers N               processes to run, 1-64 (default: one per core, ${cores} here)
   --public-address PATTERN  each worker's PUBLIC_ADDRESS: {index} (from 1), {instance} (from 0), {port}, {hostname}

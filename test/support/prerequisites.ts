@@ -29,6 +29,8 @@ export function prerequisites(env: NodeJS.ProcessEnv): Prerequisite[] {
     { tool: "chromium", paths: [chromiumPath(env)], debianPackage: "chromium" },
     // Private Redis servers on free ports: test/support/redisServer.ts, soak, multihost.heavy.
     { tool: "redis-server", debianPackage: "redis-server" },
+    // sentinel.heavy: three Sentinels watch a primary and its replica.
+    { tool: "redis-sentinel", debianPackage: "redis-sentinel" },
     // multihost.heavy probes its Redis from inside a namespace.
     { tool: "redis-cli", debianPackage: "redis-tools" },
     // The committed proxy configs: nginx, admission, adminAccess, kubernetes, pm2.heavy, multihost.heavy.
