@@ -9,7 +9,8 @@
  * C concurrent callers against 1 and 3 server processes: joins/s, p50/p99 and Redis CPU per join.
  */
 import { Redis } from "ioredis";
-import { failUsage, parseCommandLine } from "../src/commandLine.ts";
+import { parseCommandLine } from "../src/commandLine.ts";
+import { checkFlagValues, FlagError, integerFlag } from "./flagValues.ts";
 import { startRedis, startServers } from "./serverFleet.ts";
 import { formatTable, percentile } from "./stats.ts";
 
@@ -37,22 +38,26 @@ const spec = {
   },
 } as const;
 const args = parseCommandLine(spec);
-const listingCounts = integerList(args.listings, "--listings", 0, 100_000);
-const processCounts = integerList(args.processes, "--processes", 1, 8);
-const joins = integerList(args.joins, "--joins", 10, 5_000)[0]!;
-const concurrency = integerList(args.concurrency, "--concurrency", 1, 200)[0]!;
+const { listingCounts, processCounts, joins, concurrency } = checkFlagValues(spec, () => ({
+  listingCounts: integerList(args.listings, "--listings", 0, 100_000),
+  processCounts: integerList(args.processes, "--processes", 1, 8),
+  joins: integerFlag(args.joins, "--joins", 10, 5_000),
+  concurrency: integerFlag(args.concurrency, "--concurrency", 1, 200),
+}));
 /** A row that has not finished by then is cut short (and says so in its failures). */
 const ROW_DEADLINE_MS = 120_000;
 const WARMUP_JOINS = 20;
 /** No client asks for it, so every synthetic listing is read and parsed, and none is taken. */
 const SYNTHETIC_MODE = "synthetic-never-matches";
 
-function integerList(raw: string, flag: string, min: number, max: number): number[] {
-  const values = raw.split(",").map((v) => Number(v.trim()));
-  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < min || v > max)) {
-    failUsage(spec, `${flag} must be ${flag === "--joins" || flag === "--concurrency" ? "an integer" : "comma-separated integers"} from ${min} to ${max} (got "${raw}")`);
+/** A comma-separated list of whole numbers, each within [min, max]. */
+function integerList(raw: string, name: string, min: number, max: number): number[] {
+  try {
+    return raw.split(",").map((value) => integerFlag(value.trim(), name, min, max));
+  } catch (error) {
+    if (error instanceof FlagError) throw new FlagError(`${name} must be comma-separated integers from ${min} to ${max} (got "${raw}")`);
+    throw error;
   }
-  return values;
 }
 
 /** Listings shaped exactly as Colyseus writes them for an arena room, in batches of 1,000. */

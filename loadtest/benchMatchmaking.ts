@@ -9,13 +9,9 @@
  * joined, so rooms are created and disposed throughout. Loopback only.
  */
 import { Client } from "@colyseus/sdk";
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { parseCommandLine } from "../src/commandLine.ts";
 import { checkFlagValues, integerFlag, numberFlag } from "./flagValues.ts";
-import { freePort } from "./ports.ts";
+import { startRedis, startServers } from "./serverFleet.ts";
 import { formatTable, percentile } from "./stats.ts";
 
 const USAGE = `usage: npm run bench:matchmaking -- [--joins 900] [--rate 300]
@@ -44,45 +40,6 @@ const { joins, ratePerS } = checkFlagValues(spec, () => ({
 }));
 /** Joins still open at once; past this the generator, not the server, would be measured. */
 const MAX_IN_FLIGHT = 1_000;
-
-const ENTRY = fileURLToPath(new URL("../src/index.ts", import.meta.url));
-const children: ChildProcess[] = [];
-process.on("exit", () => { for (const c of children) c.kill("SIGKILL"); });
-
-
-async function startProcess(command: string, argv: string[], env: Record<string, string>, readyLine: (line: string) => boolean) {
-  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} did not start`)), 20_000);
-    child.once("exit", (code) => reject(new Error(`${command} exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      if (readyLine(line)) { clearTimeout(timer); resolve(); }
-    });
-  });
-  return child;
-}
-
-async function startServers(count: number, redisUrl?: string): Promise<string[]> {
-  const urls: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const port = await freePort();
-    await startProcess(process.execPath, [ENTRY], {
-      PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", ADMIN_PORT: "0", RATE_LIMIT_EXEMPT: "127.0.0.1,::1", ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
-    }, (line) => line.includes('"event":"listening"'));
-    urls.push(`ws://127.0.0.1:${port}`);
-  }
-  return urls;
-}
-
-async function stopAll(): Promise<void> {
-  await Promise.all(children.splice(0).map(async (child) => {
-    if (child.exitCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGTERM");
-    await exited;
-  }));
-}
 
 async function measure(endpoints: string[]) {
   const clients = endpoints.map((url) => new Client(url));
@@ -130,18 +87,14 @@ const row = (name: string, r: Awaited<ReturnType<typeof measure>>) => [
 ];
 
 const embedded = await startServers(1);
-rows.push(row("1 process, embedded", await measure(embedded)));
-await stopAll();
+rows.push(row("1 process, embedded", await measure(embedded.endpoints)));
+await embedded.stop();
 
-const redisPort = await freePort();
-await startProcess("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {},
-  (line) => line.includes("Ready to accept connections"));
-const redisProcess = children[children.length - 1]!;
-children.pop();
-const cluster = await startServers(3, `redis://127.0.0.1:${redisPort}`);
-rows.push(row("3 processes, Redis", await measure(cluster)));
-await stopAll();
-redisProcess.kill("SIGKILL");
+const redis = await startRedis();
+const cluster = await startServers(3, redis.url);
+rows.push(row("3 processes, Redis", await measure(cluster.endpoints)));
+await cluster.stop();
+await redis.stop();
 
 console.log(`\nbench:matchmaking: ${joins} joinOrCreate per row offered at ${ratePerS}/s (join = HTTP matchmake + WebSocket `
   + "+ first state, then leave), endpoints used round-robin");

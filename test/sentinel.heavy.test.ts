@@ -1,9 +1,8 @@
 import { Client, type Room } from "@colyseus/sdk";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { leaveAll, reserveSeat, stopAll, type SeatReservation } from "./support/cluster.ts";
+import { describe, expect, it, vi } from "vitest";
+import { leaveWhenDone, reserveSeat, type SeatReservation } from "./support/cluster.ts";
 import { requireTool } from "./support/requireTool.ts";
-import { PRIMARY_NAME, startSentinelGroup, type SentinelGroup } from "./support/redisSentinel.ts";
+import { PRIMARY_NAME, startSentinelGroup } from "./support/redisSentinel.ts";
 import { startServer, type RunningServer } from "./support/serverProcess.ts";
 
 // Two game servers on a Sentinel-watched primary (one replica, three Sentinels, all real, on free
@@ -17,36 +16,12 @@ const hasTools = requireTool("redis-server", "apt-get install -y redis-server") 
 /** The failover target is 10 s; this only bounds a hung one. */
 const FAILOVER_DEADLINE_MS = 45_000;
 
-let group: SentinelGroup | undefined;
-let servers: RunningServer[] = [];
-let rooms: Room[] = [];
-let watcher: Redis | undefined;
-
-beforeAll(async () => {
-  if (!hasTools) return;
-  group = await startSentinelGroup();
-  watcher = group.connect();
-  servers = await Promise.all([0, 1].map(() => startServer({
-    REDIS_SENTINELS: group!.sentinelsEnv, REDIS_SENTINEL_NAME: PRIMARY_NAME,
-    REDIS_COMMAND_TIMEOUT_MS: "1000", LOG_LEVEL: "info",
-  })));
-  await vi.waitFor(async () => expect(await watcher!.hlen("gs:processes")).toBe(2), { timeout: 10_000, interval: 100 });
-}, 60_000);
-
-afterAll(async () => {
-  await leaveAll(rooms);
-  await stopAll(servers);
-  watcher?.disconnect();
-  await group?.stop();
-}, 30_000);
-
 const tickOf = (room: Room) => (room.state as { tick?: number }).tick ?? -1;
 
 async function join(server: RunningServer, mode: string, name: string): Promise<{ room: Room; reservation: SeatReservation }> {
   const { status, body } = await reserveSeat(server, "joinOrCreate", { mode, name });
   if (status !== 200) throw new Error(`matchmaking answered ${status}: ${JSON.stringify(body)}`);
-  const room = await new Client(server.wsUrl).consumeSeatReservation(body as never);
-  rooms.push(room);
+  const room = leaveWhenDone(await new Client(server.wsUrl).consumeSeatReservation(body as never));
   await vi.waitFor(() => expect(tickOf(room)).toBeGreaterThan(0), { timeout: 5_000 });
   return { room, reservation: body };
 }
@@ -68,13 +43,21 @@ async function dmDelivered(from: Room, to: Room, toPlayerId: string, text: strin
 
 describe.skipIf(!hasTools)("Redis Sentinel: the primary dies under play", { timeout: 120_000 }, () => {
   it("fails over to the replica: rooms tick throughout, matchmaking answers 503 until then, and joins, placement and DMs come back", async () => {
+    const group = await startSentinelGroup();
+    const watcher = group.connect();
+    const servers = await Promise.all([0, 1].map(() => startServer({
+      REDIS_SENTINELS: group.sentinelsEnv, REDIS_SENTINEL_NAME: PRIMARY_NAME,
+      REDIS_COMMAND_TIMEOUT_MS: "1000", LOG_LEVEL: "info",
+    })));
+    await vi.waitFor(async () => expect(await watcher.hlen("gs:processes")).toBe(2), { timeout: 10_000, interval: 100 });
+
     const ada = await join(servers[0]!, "before", "ada");
     const bob = await joinElsewhere(servers[0]!, ada.reservation.processId, "bob");
     // A player's id is its session id without a JOIN_SECRET.
     await dmDelivered(ada.room, bob.room, bob.room.sessionId, "before the failover");
     const pids = servers.map((s) => s.child.pid);
 
-    await group!.killPrimary();
+    await group.killPrimary();
     const killedAt = Date.now();
     const ticksAtKill = [ada.room, bob.room].map(tickOf);
 
@@ -86,8 +69,7 @@ describe.skipIf(!hasTools)("Redis Sentinel: the primary dies under play", { time
       const server = servers[attempt % 2]!;
       const { status, body } = await reserveSeat(server, "joinOrCreate", { mode: "after", name: "carol" });
       if (status === 200) {
-        const room = await new Client(server.wsUrl).consumeSeatReservation(body as never);
-        rooms.push(room);
+        const room = leaveWhenDone(await new Client(server.wsUrl).consumeSeatReservation(body as never));
         joined = { room, reservation: body };
       } else {
         refusals.push(status);
@@ -97,7 +79,7 @@ describe.skipIf(!hasTools)("Redis Sentinel: the primary dies under play", { time
     const failoverMs = Date.now() - killedAt;
     console.log(`sentinel failover: first join ${failoverMs} ms after the primary was killed, ${refusals.length} refusals before it`);
     expect(new Set(refusals)).toEqual(refusals.length === 0 ? new Set() : new Set([503]));
-    expect(await group!.currentPrimary()).toBe(`127.0.0.1:${group!.replicaPort}`);
+    expect(await group.currentPrimary()).toBe(`127.0.0.1:${group.replicaPort}`);
 
     // The rooms never stopped: each advanced at least a second of ticks (30 Hz) past the kill.
     await vi.waitFor(() => [ada.room, bob.room].forEach((room, i) => expect(tickOf(room)).toBeGreaterThan(ticksAtKill[i]! + 30)), { timeout: 5_000 });
@@ -105,11 +87,11 @@ describe.skipIf(!hasTools)("Redis Sentinel: the primary dies under play", { time
 
     // Both processes re-published their records on the new primary, and placement uses both.
     await vi.waitFor(async () => {
-      const records = Object.values(await watcher!.hgetall("gs:processes")).map((json) => JSON.parse(json) as { processId: string; updatedAtMs: number });
+      const records = Object.values(await watcher.hgetall("gs:processes")).map((json) => JSON.parse(json) as { processId: string; updatedAtMs: number });
       expect(records.map((r) => r.processId).sort()).toEqual([ada.reservation.processId, bob.reservation.processId].sort());
       for (const record of records) expect(record.updatedAtMs).toBeGreaterThan(killedAt + failoverMs);
     }, { timeout: 10_000, interval: 200 });
-    const listed = Object.keys(await watcher!.hgetall("roomcaches"));
+    const listed = Object.keys(await watcher.hgetall("roomcaches"));
     expect(listed).toEqual(expect.arrayContaining([ada.room.roomId, bob.room.roomId, joined.room.roomId]));
     await joinElsewhere(servers[1]!, joined.reservation.processId, "dave");
 

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Redis } from "ioredis";
-import { freePort } from "./serverProcess.ts";
+import { freePort } from "../../loadtest/ports.ts";
+import { stopWhenDone } from "./teardown.ts";
 
 /** The primary's name in every Sentinel's `sentinel monitor` line. */
 export const PRIMARY_NAME = "game-primary";
@@ -17,25 +18,26 @@ export interface SentinelGroup {
   sentinelsEnv: string;
   primaryPort: number;
   replicaPort: number;
-  /** A client that follows the Sentinels to the current primary (disconnect it when done). */
+  /** A client that follows the Sentinels to the current primary (disconnected with the group). */
   connect(): Redis;
   /** host:port the Sentinels name as the primary now. */
   currentPrimary(): Promise<string>;
   /** SIGKILL of the primary's redis-server: no goodbye, no shutdown save. */
   killPrimary(): Promise<void>;
-  /** Stops every process and removes the config directory. */
-  stop(): Promise<void>;
 }
 
 /**
  * A real Redis Sentinel setup on free loopback ports: a primary, one replica, and three
  * redis-sentinel processes (quorum 2). Resolves once the replica is in sync and every Sentinel
  * knows the replica and the two other Sentinels, so killing the primary leads to a failover.
+ * Stopped, and its directory removed, when its owner is done (see stopWhenDone).
  */
 export async function startSentinelGroup(): Promise<SentinelGroup> {
   const dir = await mkdtemp(join(tmpdir(), "sentinel-"));
   const children: ChildProcess[] = [];
+  const watchers: Redis[] = [];
   const stop = async () => {
+    watchers.forEach((client) => client.disconnect());
     await Promise.all(children.map(async (child) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, "exit");
@@ -68,12 +70,13 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
     await untilTrue(() => sentinelsAgree(sentinelPorts), "every Sentinel knowing the replica and the two other Sentinels");
 
     const sentinels = sentinelPorts.map((port) => ({ host: "127.0.0.1", port }));
-    return {
+    const group: SentinelGroup = {
       sentinelsEnv: sentinelPorts.map((port) => `127.0.0.1:${port}`).join(","),
       primaryPort,
       replicaPort,
       connect() {
         const client = new Redis({ sentinels, name: PRIMARY_NAME, maxRetriesPerRequest: 1 });
+        watchers.push(client);
         // While the primary is down every reconnect fails; the commands that matter report their own errors.
         client.on("error", () => undefined);
         return client;
@@ -87,8 +90,9 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
         primary.kill("SIGKILL");
         await exited;
       },
-      stop,
     };
+    stopWhenDone(stop);
+    return group;
   } catch (error) {
     await stop();
     throw error;
