@@ -22,7 +22,7 @@ export type WireVariant = "stock" | "packed";
 export const PATCH_FRAME_PREFIX_BYTES = 1 + 8;
 
 /** One client's patch, encoded the way core's serializer does: the shared changes, then the view's. */
-export function encodePatch(encoder: Encoder, view: StateView): Uint8Array {
+function encodePatch(encoder: Encoder, view: StateView): Uint8Array {
   const it = { offset: 0 };
   encoder.encode(it);
   return encoder.encodeView(view, it.offset, it);

@@ -19,7 +19,7 @@ import { Protocol, type Room } from "@colyseus/sdk";
 const PROTOCOL_CODE_MASK = 0x1f;
 /** ProtocolModifier.TIMED in @colyseus/shared-types (not re-exported by the SDK; frame.test.ts pins it). */
 export const TIMED_MODIFIER = 0x80;
-export const ROOM_STATE_CODE: number = Protocol.ROOM_STATE;
+const ROOM_STATE_CODE: number = Protocol.ROOM_STATE;
 export const ROOM_STATE_PATCH_CODE: number = Protocol.ROOM_STATE_PATCH;
 /** Send times kept per client, in inputs (8.5 s at 30 Hz); an input acked later than that gives no round trip. */
 const SENT_RING = 256;

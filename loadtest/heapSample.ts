@@ -4,7 +4,7 @@
  * fixed prefix, so the reader can tell these lines from anything else there.
  */
 
-export const HEAP_LINE_PREFIX = "heap-after-gc ";
+const HEAP_LINE_PREFIX = "heap-after-gc ";
 
 export interface HeapSample {
   /** The server's PORT: which worker of a cluster wrote it. */

@@ -11,7 +11,7 @@ const MIN_MS = 0.01;
 /** Relative width of a bucket: 1% resolution. */
 const GROWTH = 1.01;
 /** Covers up to MIN_MS * GROWTH^BUCKETS ~ 166 s; slower samples are clamped into the top bucket. */
-export const HISTOGRAM_BUCKETS = 1_700;
+const HISTOGRAM_BUCKETS = 1_700;
 const LOG_GROWTH = Math.log(GROWTH);
 
 export class Histogram {

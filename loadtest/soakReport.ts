@@ -9,7 +9,7 @@ import type { SoakOptions } from "./soakOptions.ts";
 import { formatTable, percentile } from "./stats.ts";
 
 /** The targets of issue 14: memory slopes under this, per hour, after warm-up. */
-export const MAX_SLOPE_PCT_PER_H = 5;
+const MAX_SLOPE_PCT_PER_H = 5;
 /**
  * After a kill, how long the cluster may still place players on the dead
  * worker: until its heartbeat is stale (STALE_PROCESS_S, 6 s) and the

@@ -10,7 +10,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import {
-  CHECKED_VERSIONS, encoderRefCountsOf, forgetFailedListingReads, interceptFrames, markForFullResend,
+  CHECKED_VERSIONS, encoderRefCountsOf, forgetFailedListingReads, interceptFrames, markForFullResend, processChannelOf,
   receivedInputCount, refIdOf, subscriberConnectionOf, upgradedSocketOf, webSocketOf, wrapMatchmakingCalls,
   type FrameDispatcher, type MatchmakingCall,
 } from "./colyseusInternals.ts";
@@ -160,6 +160,11 @@ describe("the Colyseus internals rooms/colyseusInternals.ts relies on", () => {
     expect(encoderRefCountsOf(holder), changed("Root.refCount", "@colyseus/schema")).toBe(encoderRefCountsOf(holder.items));
     markForFullResend(item);
     expect(item[$changes]?.needsRestage, changed("ChangeTree.needsRestage", "@colyseus/schema")).toBe(true);
+  });
+
+  it("core's process channel: each process listens on it under the name processChannelOf gives", async () => {
+    const listening = await matchMaker.presence.channels(processChannelOf("*"));
+    expect(listening, changed("getProcessChannel (the p:<processId> channel)", "@colyseus/core")).toContain(processChannelOf(matchMaker.processId));
   });
 
   it("RedisPresence.sub: the presence's own subscriber connection", async () => {

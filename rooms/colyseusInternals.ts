@@ -108,6 +108,15 @@ export function markForFullResend(tracked: object): void {
 }
 
 /**
+ * The presence channel core subscribes each process to for remote room creation and health
+ * checks (its unexported `getProcessChannel`). The stale-process sweep lists these channels to
+ * tell a process that stopped listening from one whose heartbeat is merely late.
+ */
+export function processChannelOf(processId: string): string {
+  return `p:${processId}`;
+}
+
+/**
  * The presence's subscriber connection (RedisPresence's protected `sub`), which carries every
  * cross-process message: a connection health watch must cover it too, and nothing exposes it.
  */

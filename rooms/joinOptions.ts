@@ -14,7 +14,7 @@ export const PlayerName = z.string().trim()
  * matchmaking bucket (rooms are only shared within one mode); `name` is shown
  * to other players.
  */
-export const ArenaJoinOptions = z.object({
+const ArenaJoinOptions = z.object({
   mode: z.string().regex(MODE_PATTERN, "mode must be 1-24 of a-z, 0-9 and -").default(DEFAULT_MODE),
   name: PlayerName.optional(),
   /** A join token (JOIN_SECRET set), when not sent as an Authorization header. */

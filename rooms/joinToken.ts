@@ -49,7 +49,7 @@ export async function checkJoinToken(secret: string, token: unknown): Promise<Jo
  * sent as the SDK's auth token or a `token` join option, else a refusal
  * (AUTH_FAILED) saying why.
  */
-export async function authenticateJoin(secret: string | undefined, options: { token?: unknown } | undefined, headerToken: string | undefined): Promise<JoinIdentity | true> {
+async function authenticateJoin(secret: string | undefined, options: { token?: unknown } | undefined, headerToken: string | undefined): Promise<JoinIdentity | true> {
   if (secret === undefined) return true;
   const check = await checkJoinToken(secret, headerToken || options?.token);
   if (!check.ok) throw new ServerError(ERROR_CODES.AUTH_FAILED, check.reason);

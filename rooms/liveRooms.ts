@@ -7,7 +7,7 @@ export interface RoomTypeCount {
 }
 
 /** One live room: what it is, since when, and the room itself (its clients, and a game room's stats). */
-export class LiveRoom implements RoomIdentity, RoomReport {
+class LiveRoom implements RoomIdentity, RoomReport {
   readonly roomId: string;
   readonly roomType: string;
   /** Wall clock, ms: only shown as an age. */

@@ -19,7 +19,7 @@ type MessagedClient = Client<{ messages: ServerMessages }>;
 type Broadcast = <K extends ServerMessageName>(type: K, message: ServerMessages[K]) => void;
 
 /** How long a sender waits for the recipient's room to report the message handed to a connected client. */
-export const DM_ACK_TIMEOUT_MS = 2_000;
+const DM_ACK_TIMEOUT_MS = 2_000;
 
 const NOT_ONLINE: DmOutcome = { delivered: false, reason: DM_NOT_ONLINE };
 const WS_OPEN = 1;

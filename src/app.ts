@@ -38,7 +38,7 @@ const GAME_ROOM_TYPES = ["arena"];
 const ROOM_TYPES = [...GAME_ROOM_TYPES, "lobby"];
 
 /** Bigger client frames close the socket with 1009 (message too big). */
-export const MAX_CLIENT_FRAME_BYTES = 1_024;
+const MAX_CLIENT_FRAME_BYTES = 1_024;
 
 export interface AppDeps {
   logger: Logger;
@@ -111,7 +111,7 @@ export function buildApp(config: Readonly<Config>, deps: AppDeps): App {
   const cluster = { presence: () => matchMaker.presence, processId: () => matchMaker.processId, isPresenceUp, logger };
   const publisher = new ProcessRecordPublisher({ ...cluster, address, staleProcessS: config.staleProcessS, load });
   const placedCount = new PlacedRoomCount({ ...cluster, load });
-  const sweeper = new StaleProcessSweeper(cluster);
+  const sweeper = new StaleProcessSweeper({ ...cluster, staleProcessS: config.staleProcessS });
   const clientCap = new ClientCap({ load, setGameRoomsLocked, isDraining: () => publisher.isDraining, logger });
   const selectProcessIdToCreateRoom = processSelector({ ...cluster, gameRoomTypes, isDraining: () => publisher.isDraining, isFull: () => load.isFull });
   // A room came or went, or players joined or left: the client cap, then the published record, follow.

@@ -32,7 +32,7 @@ export function colyseusLogger(logger: Logger): ColyseusLogger {
 }
 
 /** Splits a console-style call into the text a person reads, its first Error, and the other arguments. */
-export function logLineOf(args: readonly unknown[]): { msg: string; err: Error | undefined; rest: unknown[] } {
+function logLineOf(args: readonly unknown[]): { msg: string; err: Error | undefined; rest: unknown[] } {
   const [first, ...others] = args;
   let text = "";
   let leftovers: unknown[] = [...args];

@@ -4,7 +4,7 @@ import { parseAddressList, type AddressRange } from "./clientAddress.ts";
 import { MODE_PATTERN } from "./identifiers.ts";
 import { redactUrl } from "./redact.ts";
 
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {

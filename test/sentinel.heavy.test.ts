@@ -35,6 +35,14 @@ async function joinElsewhere(server: RunningServer, processId: string, name: str
   throw new Error("every new room landed on one process: placement does not see both");
 }
 
+/** What each server logged about Redis and the cluster's records: the story of a failed recovery. */
+function clusterEvents(servers: RunningServer[]): string {
+  return servers.map((server, i) => `server ${i}: ` + server.logs
+    .filter((line) => /^(redis|process|restore)_/.test(String(line.event)))
+    .map((line) => `${String(line.event)}${line.processId === undefined ? "" : ` ${String(line.processId)}`}${line.reason === undefined ? "" : ` (${String(line.reason)})`}`)
+    .join(", ")).join("; ");
+}
+
 async function dmDelivered(from: Room, to: Room, toPlayerId: string, text: string): Promise<void> {
   const received = new Promise<{ text: string }>((resolve) => to.onMessage("dm", resolve));
   await expect(from.request("dm", { to: toPlayerId, text })).resolves.toEqual({ delivered: true });
@@ -88,8 +96,8 @@ describe.skipIf(!hasTools)("Redis Sentinel: the primary dies under play", { time
     // Both processes re-published their records on the new primary, and placement uses both.
     await vi.waitFor(async () => {
       const records = Object.values(await watcher.hgetall("gs:processes")).map((json) => JSON.parse(json) as { processId: string; updatedAtMs: number });
-      expect(records.map((r) => r.processId).sort()).toEqual([ada.reservation.processId, bob.reservation.processId].sort());
-      for (const record of records) expect(record.updatedAtMs).toBeGreaterThan(killedAt + failoverMs);
+      expect(records.map((r) => r.processId).sort(), clusterEvents(servers)).toEqual([ada.reservation.processId, bob.reservation.processId].sort());
+      for (const record of records) expect(record.updatedAtMs, clusterEvents(servers)).toBeGreaterThan(killedAt + failoverMs);
     }, { timeout: 10_000, interval: 200 });
     const listed = Object.keys(await watcher.hgetall("roomcaches"));
     expect(listed).toEqual(expect.arrayContaining([ada.room.roomId, bob.room.roomId, joined.room.roomId]));
@@ -99,6 +107,7 @@ describe.skipIf(!hasTools)("Redis Sentinel: the primary dies under play", { time
     await dmDelivered(ada.room, bob.room, bob.room.sessionId, "after the failover");
     await dmDelivered(bob.room, ada.room, ada.room.sessionId, "and back");
 
+    console.log(`sentinel failover, what the servers logged: ${clusterEvents(servers)}`);
     // Nothing restarted: the same two server processes, both on Redis again.
     expect(servers.map((s) => s.child.pid)).toEqual(pids);
     expect(servers.every((s) => s.child.exitCode === null)).toBe(true);

@@ -104,7 +104,7 @@ export async function searchCapacity(
 }
 
 /** A failure the generator may have caused: it fell behind while the server's core had room. */
-export function isGeneratorsFault(outcome: StepOutcome): boolean {
+function isGeneratorsFault(outcome: StepOutcome): boolean {
   return outcome.isGeneratorBehind && !outcome.isServerCoreFull;
 }
 

@@ -80,7 +80,7 @@ export function selfTimeByNode(profile: CpuProfile, window?: WindowUs): Map<numb
 }
 
 /** Each node's frames from itself out to the root. */
-export function stacksByNode(profile: CpuProfile): Map<number, CallFrame[]> {
+function stacksByNode(profile: CpuProfile): Map<number, CallFrame[]> {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));

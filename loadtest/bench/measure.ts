@@ -13,13 +13,13 @@ import type { GeneratorJob, GeneratorMessage, GeneratorResult } from "./protocol
 
 const GENERATOR = fileURLToPath(new URL("./generator.ts", import.meta.url));
 /** A core this busy (% of wall time) is full: its process could not have done more. */
-export const SATURATED_CPU_PCT = 90;
+const SATURATED_CPU_PCT = 90;
 /**
  * Main-thread run-queue wait above this (ms per s of wall time) means other
  * processes took the core often enough to show in the intervals: the run
  * measured the machine's load as much as the contender.
  */
-export const CONTENDED_WAIT_MS_PER_S = 50;
+const CONTENDED_WAIT_MS_PER_S = 50;
 /** Below this share of the nominal update rate a run fails, whatever its interval p99. */
 const MIN_UPDATE_SHARE = 0.9;
 const SERVER_START_MS = 20_000;

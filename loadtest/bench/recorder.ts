@@ -10,7 +10,7 @@ import type { GeneratorResult, Percentiles } from "./protocol.ts";
 const MAX_ERRORS = 5;
 
 /** Bytes a server-to-client WebSocket frame adds to its payload (no mask). */
-export function wsFrameHeaderBytes(payloadBytes: number): number {
+function wsFrameHeaderBytes(payloadBytes: number): number {
   return payloadBytes < 126 ? 2 : payloadBytes < 65_536 ? 4 : 10;
 }
 

@@ -10,7 +10,7 @@ import { ROOMS_OF_PLAYERS, type ContenderId } from "./contenders.ts";
 import type { Measurement } from "./measure.ts";
 
 /** 1 Gbit/s: a common game server VM's uplink, in bytes per second. */
-export const UPLINK_BYTES_PER_S = 125_000_000;
+const UPLINK_BYTES_PER_S = 125_000_000;
 
 export interface ContenderResult {
   id: ContenderId;
@@ -105,7 +105,7 @@ function describeCapacity(r: ContenderResult): string {
 }
 
 /** Players one process must hold (issue 13). */
-export const TARGET_PLAYERS = 1_000;
+const TARGET_PLAYERS = 1_000;
 /** This server's two scenarios: every player in one room, rooms of ROOMS_OF_PLAYERS. */
 const THIS_SERVER_IDS: readonly ContenderId[] = ["this-server", "this-server-rooms"];
 

@@ -31,7 +31,7 @@ export interface Scene {
 }
 
 /** Resizes the backing store to the element's size at the device pixel ratio; returns CSS pixels. */
-export function fitCanvas(canvas: HTMLCanvasElement): { width: number; height: number } {
+function fitCanvas(canvas: HTMLCanvasElement): { width: number; height: number } {
   const dpr = window.devicePixelRatio || 1;
   const width = canvas.clientWidth;
   const height = canvas.clientHeight;
@@ -161,7 +161,7 @@ function drawPlayerLabel(ctx: CanvasRenderingContext2D, p: PlayerSprite, sx: num
 }
 
 /** A stable colour per session id, never the own player's cyan (hues 170-230 are skipped). */
-export function colourOf(id: string): string {
+function colourOf(id: string): string {
   let hash = 0;
   for (let i = 0; i < id.length; i++) hash = (Math.imul(hash, 31) + id.charCodeAt(i)) | 0;
   const hue = Math.abs(hash) % 300;

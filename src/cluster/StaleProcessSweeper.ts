@@ -1,6 +1,7 @@
 import { matchMaker } from "@colyseus/core";
 import type { ProcessRecord } from "./placement.ts";
-import { aliveKey, PLACED_ROOMS_KEY, processChannel, PROCESSES_KEY, type ClusterAccess } from "./processKeys.ts";
+import { processChannelOf } from "../../rooms/colyseusInternals.ts";
+import { aliveKey, PLACED_ROOMS_KEY, PROCESSES_KEY, type ClusterAccess } from "./processKeys.ts";
 
 const SWEEP_INTERVAL_MS = 1_000;
 
@@ -11,12 +12,19 @@ const SWEEP_INTERVAL_MS = 1_000;
  * heartbeat only means "check it", since a process busy for a few seconds is
  * alive.
  */
+export interface StaleProcessSweeperOptions extends ClusterAccess {
+  /** A process silent this long is suspect; also how long after an outage no process is judged. */
+  staleProcessS: number;
+}
+
 export class StaleProcessSweeper {
-  private readonly options: ClusterAccess;
+  private readonly options: StaleProcessSweeperOptions;
   private timer: NodeJS.Timeout | undefined;
   private isSweeping = false;
+  /** Since when presence has answered again after an outage (performance.now()); undefined while it does not. */
+  private upSinceMs: number | undefined = Number.NEGATIVE_INFINITY;
 
-  constructor(options: ClusterAccess) {
+  constructor(options: StaleProcessSweeperOptions) {
     this.options = options;
   }
 
@@ -36,21 +44,28 @@ export class StaleProcessSweeper {
    * answer, and their records go too; a process that is only busy answers.
    */
   private async sweep(): Promise<void> {
-    if (this.isSweeping || !this.options.isPresenceUp()) return;
+    if (!this.options.isPresenceUp()) {
+      this.upSinceMs = undefined;
+      return;
+    }
+    this.upSinceMs ??= performance.now();
+    // After an outage (a Redis restart, a Sentinel failover) every heartbeat may have expired and
+    // every process is re-subscribing and re-publishing: judge none until they all had the time.
+    if (this.isSweeping || performance.now() - this.upSinceMs < this.options.staleProcessS * 1000) return;
     this.isSweeping = true;
     const presence = this.options.presence();
     const processId = this.options.processId();
     const { logger } = this.options;
     try {
-      const [all, channels] = await Promise.all([presence.hgetall(PROCESSES_KEY), presence.channels(processChannel("*"))]);
+      const [all, channels] = await Promise.all([presence.hgetall(PROCESSES_KEY), presence.channels(processChannelOf("*"))]);
       const records = all ?? {};
       const listening = new Set(channels);
       // The channel's name is Colyseus' own: a missing one counts only while this process's shows up.
-      const isListeningKnown = listening.has(processChannel(processId));
+      const isListeningKnown = listening.has(processChannelOf(processId));
       const suspects: string[] = [];
       for (const otherId of Object.keys(records)) {
         if (otherId === processId) continue;
-        const isListening = !isListeningKnown || listening.has(processChannel(otherId));
+        const isListening = !isListeningKnown || listening.has(processChannelOf(otherId));
         if (!isListening || !(await presence.exists(aliveKey(otherId)))) suspects.push(otherId);
       }
       await Promise.all(suspects.map(async (otherId) => {

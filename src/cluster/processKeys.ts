@@ -17,5 +17,3 @@ export const PROCESSES_KEY = "gs:processes";
 export const PLACED_ROOMS_KEY = "gs:placed-rooms";
 /** A process's heartbeat: a key that expires unless the process renews it. */
 export const aliveKey = (processId: string) => `gs:alive:${processId}`;
-/** The channel Colyseus subscribes each process to for remote room creation and health checks (core's getProcessChannel). */
-export const processChannel = (processId: string) => `p:${processId}`;

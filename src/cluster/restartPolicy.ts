@@ -1,6 +1,6 @@
 /** The first restart delay of a worker that failed to start, doubled on each failure in a row. */
-export const FIRST_RESTART_DELAY_MS = 1_000;
-export const MAX_RESTART_DELAY_MS = 30_000;
+const FIRST_RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 30_000;
 
 export interface RestartPolicyOptions {
   /** Restarts allowed within `restartWindowMs`; a worker that dies once more is in a crash loop. */

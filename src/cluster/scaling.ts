@@ -113,6 +113,15 @@ export function createScaling(target: RedisTarget | undefined, logger: Logger, {
     });
   }
 
+  // ioredis gives a connection up for good ("end") when a connect attempt is cut short: behind
+  // Sentinel, a failover announcement that lands while it asks for the new primary does that (seen
+  // in test/sentinel.heavy.test.ts: one process stayed without Redis after the failover). Only
+  // stop() ends them on purpose, and it stops this watchdog first: any other end is dialled again.
+  const redialEnded = (w: Watched) => {
+    logger.warn({ event: "redis_redial", reason: "the connection gave up" }, "Redis connection ended: dialling again");
+    w.client.connect().catch(() => undefined);
+  };
+
   const ping = async (w: Watched) => {
     w.isPinging = true;
     try {
@@ -132,7 +141,10 @@ export function createScaling(target: RedisTarget | undefined, logger: Logger, {
     }
   };
   const watchdog = setInterval(() => {
-    for (const w of watched) if (w.client.status === "ready" && !w.isPinging) void ping(w);
+    for (const w of watched) {
+      if (w.client.status === "end") redialEnded(w);
+      else if (w.client.status === "ready" && !w.isPinging) void ping(w);
+    }
   }, WATCHDOG_INTERVAL_MS);
   watchdog.unref();
 
@@ -172,6 +184,9 @@ function connect(target: RedisTarget, options: RedisOptions): Redis {
     // Ask the next Sentinel quickly while they elect a new primary; the same bound as the data connection.
     sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_DELAY_MAX_MS),
     failoverDetector: true,
+    // A connection still on a primary the Sentinels demoted (it outlived the failover) is refused
+    // writes: reconnect, which asks the Sentinels again.
+    reconnectOnError: (error) => error.message.startsWith("READONLY"),
   });
 }
 

@@ -8,9 +8,9 @@ import { FixedWindowLimiter } from "./FixedWindowLimiter.ts";
 import { CLIENT_ADDRESS_HEADER } from "./requestGate.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-export const SESSION_COOKIE = "gs_admin";
+const SESSION_COOKIE = "gs_admin";
 /** Wrong tokens one client address may try per minute before it is answered 429 for the rest of it. */
-export const MAX_FAILED_LOGINS_PER_MIN = 10;
+const MAX_FAILED_LOGINS_PER_MIN = 10;
 const sessionKey = (sessionId: string) => `gs:admin-session:${digest(sessionId).toString("hex")}`;
 
 export function isLoopback(req: Request): boolean {

@@ -11,11 +11,11 @@ import { ERROR_CODES } from "../closeCodes.ts";
 export const CLIENT_ADDRESS_HEADER = "x-gs-client-address";
 
 /** Matchmaking options are a mode, a name and perhaps a token: a few hundred bytes. */
-export const MAX_MATCHMAKE_BODY_BYTES = 4_096;
+const MAX_MATCHMAKE_BODY_BYTES = 4_096;
 /** The largest other body is an operator's announcement (500 characters). */
-export const MAX_HTTP_BODY_BYTES = 16_384;
+const MAX_HTTP_BODY_BYTES = 16_384;
 /** A body still arriving after this long is refused (408): slow uploads hold no socket for long. */
-export const BODY_DEADLINE_MS = 10_000;
+const BODY_DEADLINE_MS = 10_000;
 
 export interface RequestGate {
   /** The client address of the request that upgraded `socket` to a WebSocket. */

@@ -20,7 +20,7 @@ export const MOVEMENT_VECTORS_FILE = "docs/movement-vectors.json";
 /** Raised when a field changes meaning, so a port's check notices instead of misreading. */
 export const MOVEMENT_VECTORS_VERSION = 1;
 /** Steps of the wire's 16-bit input angle (`t.angle()` on PlayerInput.aim) per full turn. */
-export const AIM_WIRE_STEPS = 65_536;
+const AIM_WIRE_STEPS = 65_536;
 
 /** A player's movement fields as the wire carries them: x, y in 1/POSITION_SCALE u, vx, vy in 1/VELOCITY_SCALE u/s. */
 export interface VectorBody {
@@ -205,7 +205,7 @@ function runCase(script: CaseScript): VectorCase {
 }
 
 /** The whole file's content: rules, units, constants, level and every case stepped through the server's applyInput. */
-export function buildMovementVectors(): MovementVectors {
+function buildMovementVectors(): MovementVectors {
   return {
     format: "arena-movement-vectors",
     version: MOVEMENT_VECTORS_VERSION,

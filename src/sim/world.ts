@@ -71,7 +71,7 @@ export interface TargetView {
   seenPosition(target: SimPlayer, rewindMs: number, out: Vec2): Vec2;
 }
 
-export const LIVE_VIEW: TargetView = {
+const LIVE_VIEW: TargetView = {
   seenPosition(target, _rewindMs, out) {
     out.x = target.x;
     out.y = target.y;

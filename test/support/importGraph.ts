@@ -113,7 +113,7 @@ const SERVER_BELOW_APP: Part[] = ["sim", "leaf", "rooms", "http"];
  * what src/app.ts wires in. The browser client and the panel run in a browser and share the server's
  * code only where it is pure (see also CLIENT_ROOMS_FILES).
  */
-export const ALLOWED_IMPORTS: Record<Exclude<Part, "test">, Part[]> = {
+const ALLOWED_IMPORTS: Record<Exclude<Part, "test">, Part[]> = {
   sim: [],
   leaf: ["sim"],
   rooms: ["sim", "leaf"],

@@ -17,10 +17,10 @@ import { findTool } from "./requireTool.ts";
  */
 
 const ENTRY = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
-export const GAME_PORT = 2567;
+const GAME_PORT = 2567;
 export const ADMIN_PORT = 2667;
-export const PROXY_PORT = 8080;
-export const REDIS_PORT = 6379;
+const PROXY_PORT = 8080;
+const REDIS_PORT = 6379;
 
 export interface LogLine {
   event?: string;

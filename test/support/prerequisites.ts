@@ -59,7 +59,7 @@ export function prerequisites(env: NodeJS.ProcessEnv): Prerequisite[] {
 }
 
 /** Packages with their own package.json and lockfile whose node_modules the tests use. */
-export const NESTED_PACKAGES = ["rooms/schema/codegen"];
+const NESTED_PACKAGES = ["rooms/schema/codegen"];
 
 /** Whether this machine has the program, where the tests will look for it. */
 export function isInstalled(prerequisite: Prerequisite): boolean {

@@ -23,7 +23,7 @@ export const PAYLOAD_PREFIX_BYTES = 16;
 /** Header of a client frame with a payload under 126 bytes: 2 bytes, then the 4-byte masking key. */
 export const SHORT_CLIENT_HEADER_BYTES = 6;
 /** Largest payload a short client header can announce. */
-export const MAX_SHORT_PAYLOAD_BYTES = 125;
+const MAX_SHORT_PAYLOAD_BYTES = 125;
 /** Frames announcing more than this are refused (no bench server sends anything near it). */
 const MAX_FRAME_BYTES = 2 ** 31;
 

@@ -33,7 +33,7 @@ export function notify(kind, text) {
  * @param {{ title: string, message: string, confirmLabel: string }} question
  * @returns {Promise<boolean>}
  */
-export function confirmAction({ title, message, confirmLabel }) {
+function confirmAction({ title, message, confirmLabel }) {
   dialogTitle.textContent = title;
   dialogMessage.textContent = message;
   dialogOk.textContent = confirmLabel;

@@ -10,7 +10,7 @@ import { formatBytes, formatCount, formatMs, formatPct, formatRate } from "./for
  * @param {number} badAt
  * @returns {"" | "warn" | "bad"}
  */
-export function levelOf(value, warnAt, badAt) {
+function levelOf(value, warnAt, badAt) {
   if (typeof value !== "number") return "";
   return value >= badAt ? "bad" : value >= warnAt ? "warn" : "";
 }

@@ -25,7 +25,7 @@ const NUMERIC_KEYS = new Set(["clients", "tickP99Ms", "bytesOutPerS", "ageS"]);
  * @param {{ text: string, processId: string, key: string, descending: boolean }} view
  * @returns {RoomRow[]}
  */
-export function roomRows(snapshot, view) {
+function roomRows(snapshot, view) {
   /** @type {Map<string, string>} */
   const addresses = new Map();
   for (const p of snapshot.processes ?? []) addresses.set(p.processId, p.address);

@@ -10,7 +10,7 @@ export interface Player {
 }
 
 /** Generous: two cores shared with other test runs. */
-export const JOIN_DEADLINE_MS = 20_000;
+const JOIN_DEADLINE_MS = 20_000;
 
 /**
  * Test-only: remember every WebSocket the page opens, so a test can drop the
