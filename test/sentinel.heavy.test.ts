@@ -86,7 +86,8 @@ describe.skipIf(!hasTools)("Redis Sentinel: the primary dies under play", { time
     }
     const failoverMs = Date.now() - killedAt;
     console.log(`sentinel failover: first join ${failoverMs} ms after the primary was killed, ${refusals.length} refusals before it`);
-    expect(new Set(refusals)).toEqual(refusals.length === 0 ? new Set() : new Set([503]));
+    expect(refusals.length, "no join was refused while the primary was gone").toBeGreaterThan(0);
+    expect(refusals.filter((status) => status !== 503)).toEqual([]);
     expect(await group.currentPrimary()).toBe(`127.0.0.1:${group.replicaPort}`);
 
     // The rooms never stopped: each advanced at least a second of ticks (30 Hz) past the kill.

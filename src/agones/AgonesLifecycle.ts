@@ -104,7 +104,8 @@ export class AgonesLifecycle {
     this.createSdk = createSdk;
     this.sdk = createSdk();
     const nudge = () => this.nudge();
-    this.telemetry = { onTick() {}, onPatch() {}, onRoomCreated: nudge, onRoomDisposed: nudge, onPlayersChanged: nudge };
+    // Only the lifecycle moves occupancy: no tick or patch listener, which would run every tick.
+    this.telemetry = { onRoomCreated: nudge, onRoomDisposed: nudge, onPlayersChanged: nudge };
     this.ticker = setInterval(() => this.tick(), HEALTH_PERIOD_MS);
     this.connect();
   }

@@ -85,10 +85,12 @@ export function createScaling(target: RedisTarget | undefined, logger: Logger, {
   let downReason = "";
   // Why the connections fail (ECONNREFUSED, WRONGPASS...): a start that gives up says it.
   let lastConnectionError: string | undefined;
+  // Set by stop(): the shutdown that follows closes the connections on purpose, which is no outage.
+  let isStopped = false;
 
   const refresh = () => {
     const up = isUp();
-    if (wasUp === undefined || up === wasUp) return;
+    if (isStopped || wasUp === undefined || up === wasUp) return;
     wasUp = up;
     if (!up) {
       logger.error({ event: "redis_down", reason: downReason }, `lost Redis: ${downReason}`);
@@ -164,7 +166,10 @@ export function createScaling(target: RedisTarget | undefined, logger: Logger, {
       wasUp = true;
     },
     onRecovered: (listener) => recoveryListeners.push(listener),
-    stop: () => clearInterval(watchdog),
+    stop: () => {
+      isStopped = true;
+      clearInterval(watchdog);
+    },
   };
 }
 
